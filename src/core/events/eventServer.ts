@@ -1,0 +1,176 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { decodeTracerLine, TracerEvent } from '../protocol/tracerEvents';
+
+/** Limits that keep a misbehaving or hostile peer from hurting the core. */
+export interface EventServerLimits {
+  /** Longest accepted line, in bytes; longer lines are dropped and counted. */
+  readonly maxLineBytes: number;
+  /** Most connections at once; every traced process holds one. */
+  readonly maxConnections: number;
+  /** How long a new connection may take to send its token. */
+  readonly tokenDeadlineMs: number;
+}
+
+export const defaultEventServerLimits: EventServerLimits = {
+  maxLineBytes: 64 * 1024,
+  maxConnections: 8192,
+  tokenDeadlineMs: 2000,
+};
+
+/** Counters for what the server refused; shown in logs and asserted in tests. */
+export interface EventServerStats {
+  accepted: number;
+  rejected: number;
+  malformed: number;
+  oversized: number;
+}
+
+export interface EventServerEvents {
+  event: [TracerEvent];
+  /** A line was dropped; `reason` says why. */
+  dropped: [string];
+}
+
+const TOKEN_LINE_MAX = 256;
+
+/**
+ * Listens for tracer connections on a socket only this user can reach (a Unix
+ * socket in a fresh 0700 folder; loopback TCP on Windows, where Python has no
+ * AF_UNIX). Each connection must start with the token; anything else is
+ * dropped before a byte of it is parsed.
+ */
+export class EventServer extends EventEmitter<EventServerEvents> {
+  readonly token = randomBytes(24).toString('hex');
+  readonly stats: EventServerStats = { accepted: 0, rejected: 0, malformed: 0, oversized: 0 };
+  private readonly server: net.Server;
+  private readonly sockets = new Set<net.Socket>();
+  private folder: string | undefined;
+  private addressText = '';
+
+  constructor(private readonly limits: EventServerLimits = defaultEventServerLimits) {
+    super();
+    this.server = net.createServer((socket) => this.accept(socket));
+    this.server.maxConnections = limits.maxConnections;
+  }
+
+  /** The address the tracer reads from PROCLENS_ADDR: `unix:PATH` or `tcp:HOST:PORT`. */
+  get address(): string {
+    return this.addressText;
+  }
+
+  async listen(): Promise<void> {
+    if (process.platform === 'win32') {
+      await this.listenOn({ host: '127.0.0.1', port: 0 });
+      const { port } = this.server.address() as net.AddressInfo;
+      this.addressText = `tcp:127.0.0.1:${port}`;
+      return;
+    }
+    // Unix socket paths are limited to about 100 bytes, so a long TMPDIR falls back to /tmp.
+    const base = os.tmpdir().length <= 60 ? os.tmpdir() : '/tmp';
+    this.folder = fs.mkdtempSync(path.join(base, 'proclens-'));
+    fs.chmodSync(this.folder, 0o700);
+    const socketPath = path.join(this.folder, 'events.sock');
+    await this.listenOn({ path: socketPath });
+    this.addressText = `unix:${socketPath}`;
+  }
+
+  async close(): Promise<void> {
+    for (const socket of this.sockets) {
+      socket.destroy();
+    }
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    if (this.folder) {
+      fs.rmSync(this.folder, { recursive: true, force: true });
+      this.folder = undefined;
+    }
+  }
+
+  private listenOn(options: net.ListenOptions): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen({ ...options, backlog: 1024 }, () => {
+        this.server.off('error', reject);
+        resolve();
+      });
+    });
+  }
+
+  private accept(socket: net.Socket): void {
+    this.sockets.add(socket);
+    socket.on('close', () => this.sockets.delete(socket));
+    socket.on('error', () => socket.destroy());
+    const deadline = setTimeout(() => this.reject(socket), this.limits.tokenDeadlineMs);
+    let pending: Buffer = Buffer.alloc(0);
+    let authenticated = false;
+    let skippingOversized = false;
+
+    socket.on('data', (chunk: Buffer) => {
+      pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
+      let start = 0;
+      for (let end = pending.indexOf(10, start); end !== -1; end = pending.indexOf(10, start)) {
+        const line = pending.subarray(start, end);
+        start = end + 1;
+        if (!authenticated) {
+          clearTimeout(deadline);
+          if (!this.tokenMatches(line)) {
+            this.reject(socket);
+            return;
+          }
+          authenticated = true;
+          this.stats.accepted++;
+        } else if (skippingOversized) {
+          skippingOversized = false;
+        } else if (line.length > this.limits.maxLineBytes) {
+          this.drop('oversized', `line longer than ${this.limits.maxLineBytes} bytes`);
+        } else {
+          this.handleLine(line);
+        }
+      }
+      pending = pending.subarray(start);
+      if (!authenticated && pending.length > TOKEN_LINE_MAX) {
+        clearTimeout(deadline);
+        this.reject(socket);
+      } else if (pending.length > this.limits.maxLineBytes) {
+        // Drop the long line's bytes as they come, rather than buffering them all.
+        if (!skippingOversized) {
+          this.drop('oversized', `line longer than ${this.limits.maxLineBytes} bytes`);
+        }
+        skippingOversized = true;
+        pending = Buffer.alloc(0);
+      }
+    });
+    socket.on('close', () => clearTimeout(deadline));
+  }
+
+  private tokenMatches(line: Buffer): boolean {
+    const expected = Buffer.from(this.token);
+    const given = line.subarray(0, line.length && line[line.length - 1] === 13 ? -1 : undefined);
+    // timingSafeEqual needs equal lengths; comparing against ourselves keeps the time constant.
+    const same = given.length === expected.length;
+    return timingSafeEqual(same ? given : expected, expected) && same;
+  }
+
+  private reject(socket: net.Socket): void {
+    this.stats.rejected++;
+    socket.destroy();
+  }
+
+  private handleLine(line: Buffer): void {
+    const decoded = decodeTracerLine(line.toString('utf8'));
+    if (decoded.ok) {
+      this.emit('event', decoded.event);
+    } else {
+      this.drop('malformed', decoded.reason);
+    }
+  }
+
+  private drop(counter: 'malformed' | 'oversized', reason: string): void {
+    this.stats[counter]++;
+    this.emit('dropped', reason);
+  }
+}

@@ -1,0 +1,27 @@
+import * as path from 'node:path';
+
+/** Where the tracer listens and how it proves itself; see EventServer. */
+export interface TracerConnection {
+  /** The folder holding sitecustomize.py and _proclens_tracer.py. */
+  readonly directory: string;
+  readonly address: string;
+  readonly token: string;
+}
+
+/** Names of the variables that carry the token: never shown in the UI or logs. */
+export const SECRET_VARIABLES = ['PROCLENS_TOKEN'] as const;
+
+/**
+ * The environment a traced program runs in: the tracer's folder first on
+ * PYTHONPATH (children inherit it, whatever their start method), its address
+ * and token, and unbuffered output so that prints appear as they happen.
+ */
+export function tracerEnvironment(base: NodeJS.ProcessEnv, tracer: TracerConnection | undefined): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...base, PYTHONUNBUFFERED: '1' };
+  if (tracer) {
+    env.PYTHONPATH = [tracer.directory, base.PYTHONPATH].filter(Boolean).join(path.delimiter);
+    env.PROCLENS_ADDR = tracer.address;
+    env.PROCLENS_TOKEN = tracer.token;
+  }
+  return env;
+}

@@ -1,0 +1,89 @@
+import { SourceSite, TargetSite } from '../protocol/tracerEvents';
+
+/**
+ * `running`: alive. `joining`: alive and blocked in `join()` on a child.
+ * `zombie`: finished, but its parent has not yet collected the exit code
+ * (with `join()`, `is_alive()` or `waitpid()`). `exited`: gone for good.
+ */
+export type ProcessState = 'running' | 'joining' | 'zombie' | 'exited';
+
+/**
+ * `program`: the command the run started. `mp-child`: a multiprocessing
+ * `Process`. `python`: another Python process (e.g. `subprocess.Popen`).
+ * `helper`: multiprocessing's fork server or resource tracker. `native`: a
+ * process that is not Python, found by the OS scan.
+ */
+export type ProcessKind = 'program' | 'mp-child' | 'python' | 'helper' | 'native';
+
+export interface SignalRequest {
+  readonly signal: string;
+  /** Pid of the process that asked (its parent, or ProcLens itself as 0). */
+  readonly by: number;
+  readonly time: number;
+}
+
+/** Everything known about one process. Keyed by `key`, since pids are reused. */
+export interface ProcessRecord {
+  readonly key: string;
+  readonly runId: string;
+  readonly pid: number;
+  /** The key of the record this one is drawn under: the process that started it. */
+  parentKey?: string;
+  /** The process that started it: for multiprocessing, Python's parent, not the fork server. */
+  parentPid?: number;
+  /** The operating system's parent now (changes when the process is orphaned). */
+  ppid?: number;
+  /** The operating system's parent when first seen. */
+  originalPpid?: number;
+  name: string;
+  /** Earlier names, oldest first, when the program renamed the process. */
+  formerNames: string[];
+  kind: ProcessKind;
+  python: boolean;
+  daemon: boolean;
+  startMethod?: string;
+  target?: TargetSite;
+  startSite?: SourceSite;
+  commandLine?: string[];
+  pythonVersion?: string;
+  /** Milliseconds since the epoch. */
+  startedAt?: number;
+  endedAt?: number;
+  /** See ProcessSnapshot.identity: guards every signal against pid reuse. */
+  identity?: string;
+  state: ProcessState;
+  /** While `joining`: the pid it waits for. */
+  joiningPid?: number;
+  joinTimeout?: number | null;
+  /** Undefined while running; null when it ended but the code cannot be known. */
+  exitCode?: number | null;
+  /** Set when the exit code is negative: the signal that ended it. */
+  signal?: string;
+  /** Its parent ended first. */
+  orphan: boolean;
+  /** Seen by the tracer (not only by the OS scan). */
+  traced: boolean;
+  signalsRequested: SignalRequest[];
+  cpuPercent?: number;
+  rssBytes?: number;
+}
+
+export type RunState = 'live' | 'finished';
+
+export interface RunRecord {
+  readonly id: string;
+  readonly command: readonly string[];
+  readonly cwd: string;
+  readonly startedAt: number;
+  state: RunState;
+  topPid?: number;
+  topKey?: string;
+  endedAt?: number;
+  exitCode?: number | null;
+  signal?: string;
+  /** Set when the program could not be started at all. */
+  error?: string;
+}
+
+export const isAlive = (record: Pick<ProcessRecord, 'state'>): boolean =>
+  record.state === 'running' || record.state === 'joining';

@@ -1,0 +1,80 @@
+import { ProcessRecord, RunRecord } from '../model/processRecord';
+
+/**
+ * Turns a message with {0}-style placeholders into text. The extension passes
+ * `vscode.l10n.t`; the CLI uses `plainText`, so both say the same things.
+ */
+export type Translate = (message: string, ...args: Array<string | number | boolean>) => string;
+
+export const plainText: Translate = (message, ...args) =>
+  message.replace(/\{(\d+)\}/g, (_, index: string) => String(args[Number(index)]));
+
+/** −15 rather than -15: the typographic minus reads better in a tree. */
+export function formatExitCode(code: number): string {
+  return code < 0 ? `\u2212${-code}` : String(code);
+}
+
+export function formatDuration(ms: number): string {
+  if (ms < 1000) {
+    return `${Math.round(ms)} ms`;
+  }
+  if (ms < 60_000) {
+    return `${(ms / 1000).toFixed(1)} s`;
+  }
+  const minutes = Math.floor(ms / 60_000);
+  return `${minutes} min ${Math.round((ms % 60_000) / 1000)} s`;
+}
+
+/** The short state words after the PID: `alive`, `exited 0`, `exited −15 (SIGTERM)`, `zombie (not joined)`… */
+export function stateText(record: ProcessRecord, joiningName: string | undefined, t: Translate = plainText): string {
+  switch (record.state) {
+    case 'running':
+      return t('alive');
+    case 'joining':
+      return joiningName ? t('joining {0}', joiningName) : t('joining');
+    case 'zombie':
+      return t('zombie (not joined)');
+    case 'exited':
+      if (record.exitCode === null || record.exitCode === undefined) {
+        return t('exited');
+      }
+      return record.signal
+        ? t('exited {0} ({1})', formatExitCode(record.exitCode), record.signal)
+        : t('exited {0}', formatExitCode(record.exitCode));
+  }
+}
+
+/** `PID 4711 · alive · daemon`, `PID 4711 · exited 0 · 2.0 s`, `PID 4711 · joining Piao-2 · orphan`. */
+export function processDescription(
+  record: ProcessRecord,
+  joiningName: string | undefined,
+  t: Translate = plainText,
+): string {
+  const parts = [t('PID {0}', record.pid), stateText(record, joiningName, t)];
+  if (record.state === 'exited' && !record.signal && record.startedAt && record.endedAt) {
+    parts.push(formatDuration(record.endedAt - record.startedAt));
+  }
+  if (record.daemon) {
+    parts.push(t('daemon'));
+  }
+  if (record.orphan) {
+    parts.push(t('orphan'));
+  }
+  return parts.join(' · ');
+}
+
+/** `live`, `exited 0`, `exited −15 (SIGTERM)`, or why it could not start. */
+export function runStateText(run: RunRecord, t: Translate = plainText): string {
+  if (run.error) {
+    return t('failed to start: {0}', run.error);
+  }
+  if (run.state === 'live') {
+    return run.exitCode === undefined ? t('live') : t('live (program exited {0})', formatExitCode(run.exitCode ?? 0));
+  }
+  if (run.exitCode === null || run.exitCode === undefined) {
+    return t('finished');
+  }
+  return run.signal
+    ? t('exited {0} ({1})', formatExitCode(run.exitCode), run.signal)
+    : t('exited {0}', formatExitCode(run.exitCode));
+}

@@ -1,0 +1,191 @@
+/**
+ * What the Python tracer (tracer/_proclens_tracer.py) sends, one JSON object a
+ * line. Every event carries `e` (its kind), `pid` (the sending process) and
+ * `t` (seconds since the epoch, as Python's time.time()).
+ */
+
+/** A code location reported by the tracer. */
+export interface SourceSite {
+  readonly file: string | null;
+  readonly line: number | null;
+}
+
+/** A `Process` target function, or a `Process` subclass (then `line` is its `run`). */
+export interface TargetSite extends SourceSite {
+  readonly name: string;
+}
+
+interface EventBase {
+  readonly pid: number;
+  /** Milliseconds since the epoch. */
+  readonly time: number;
+}
+
+/** First line after the token: the process that opened the connection. */
+export interface HelloEvent extends EventBase {
+  readonly kind: 'hello';
+  readonly ppid: number;
+  readonly executable: string;
+  readonly argv: readonly string[];
+  readonly pythonVersion: string;
+}
+
+/** The parent started a `Process`; `child` is its pid. */
+export interface StartEvent extends EventBase {
+  readonly kind: 'start';
+  readonly child: number;
+  readonly name: string;
+  readonly daemon: boolean;
+  readonly method: string | null;
+  readonly target: TargetSite | null;
+  readonly site: SourceSite | null;
+}
+
+/** A `Process` began running in the child (`BaseProcess._bootstrap`). */
+export interface BootEvent extends EventBase {
+  readonly kind: 'boot';
+  readonly ppid: number;
+  readonly name: string;
+  readonly daemon: boolean;
+}
+
+/** The child's own code finished with this exit code (it is now exiting). */
+export interface ExitEvent extends EventBase {
+  readonly kind: 'exit';
+  readonly code: number | null;
+}
+
+/** `Process.name` was assigned after start, in the parent or in the child itself. */
+export interface RenameEvent extends EventBase {
+  readonly kind: 'rename';
+  readonly child: number;
+  readonly name: string;
+}
+
+/** The sender entered or left `join()` on `child`. */
+export interface JoinEvent extends EventBase {
+  readonly kind: 'join';
+  readonly child: number;
+  readonly phase: 'enter' | 'leave';
+  readonly timeout: number | null;
+  readonly code: number | null;
+}
+
+/** The sender asked for `child` to end (`terminate()`, `kill()`, or daemon clean-up at exit). */
+export interface SignalEvent extends EventBase {
+  readonly kind: 'signal';
+  readonly child: number;
+  readonly signal: string;
+}
+
+/** The parent collected `child`'s exit code: the child is no longer a zombie. */
+export interface ReapedEvent extends EventBase {
+  readonly kind: 'reaped';
+  readonly child: number;
+  readonly code: number | null;
+}
+
+export type TracerEvent =
+  | HelloEvent
+  | StartEvent
+  | BootEvent
+  | ExitEvent
+  | RenameEvent
+  | JoinEvent
+  | SignalEvent
+  | ReapedEvent;
+
+export type DecodeResult = { ok: true; event: TracerEvent } | { ok: false; reason: string };
+
+type Json = Record<string, unknown>;
+
+const isPid = (value: unknown): value is number => Number.isInteger(value) && (value as number) > 0;
+const isInt = (value: unknown): value is number => Number.isInteger(value);
+const isString = (value: unknown): value is string => typeof value === 'string';
+const intOrNull = (value: unknown): number | null => (isInt(value) ? value : null);
+
+function site(value: unknown): SourceSite | null {
+  if (typeof value !== 'object' || value === null) {
+    return null;
+  }
+  const { file, line } = value as Json;
+  return { file: isString(file) ? file : null, line: isInt(line) ? line : null };
+}
+
+function target(value: unknown): TargetSite | null {
+  const where = site(value);
+  const name = (value as Json | null)?.name;
+  return where && isString(name) ? { ...where, name } : null;
+}
+
+function decodeFields(kind: string, m: Json, base: EventBase): TracerEvent | string {
+  switch (kind) {
+    case 'hello':
+      if (!isInt(m.ppid)) return 'hello without ppid';
+      return {
+        kind,
+        ...base,
+        ppid: m.ppid,
+        executable: isString(m.exe) ? m.exe : '',
+        argv: Array.isArray(m.argv) ? m.argv.filter(isString) : [],
+        pythonVersion: isString(m.py) ? m.py : '',
+      };
+    case 'start':
+      if (!isPid(m.child) || !isString(m.name)) return 'start without child or name';
+      return {
+        kind,
+        ...base,
+        child: m.child,
+        name: m.name,
+        daemon: m.daemon === true,
+        method: isString(m.method) ? m.method : null,
+        target: target(m.target),
+        site: site(m.site),
+      };
+    case 'boot':
+      if (!isInt(m.ppid) || !isString(m.name)) return 'boot without ppid or name';
+      return { kind, ...base, ppid: m.ppid, name: m.name, daemon: m.daemon === true };
+    case 'exit':
+      return { kind, ...base, code: intOrNull(m.code) };
+    case 'rename':
+      if (!isPid(m.child) || !isString(m.name)) return 'rename without child or name';
+      return { kind, ...base, child: m.child, name: m.name };
+    case 'join':
+      if (!isPid(m.child) || (m.phase !== 'enter' && m.phase !== 'leave')) return 'join without child or phase';
+      return {
+        kind,
+        ...base,
+        child: m.child,
+        phase: m.phase,
+        timeout: typeof m.timeout === 'number' ? m.timeout : null,
+        code: intOrNull(m.code),
+      };
+    case 'signal':
+      if (!isPid(m.child) || !isString(m.sig)) return 'signal without child or sig';
+      return { kind, ...base, child: m.child, signal: m.sig };
+    case 'reaped':
+      if (!isPid(m.child)) return 'reaped without child';
+      return { kind, ...base, child: m.child, code: intOrNull(m.code) };
+    default:
+      return `unknown event "${kind}"`;
+  }
+}
+
+/** Decodes one line from the tracer. Never throws: a bad line is a reason, not an exception. */
+export function decodeTracerLine(line: string): DecodeResult {
+  let message: unknown;
+  try {
+    message = JSON.parse(line);
+  } catch {
+    return { ok: false, reason: 'not JSON' };
+  }
+  if (typeof message !== 'object' || message === null || Array.isArray(message)) {
+    return { ok: false, reason: 'not a JSON object' };
+  }
+  const m = message as Json;
+  if (!isString(m.e) || !isPid(m.pid) || typeof m.t !== 'number' || !Number.isFinite(m.t)) {
+    return { ok: false, reason: 'missing e, pid or t' };
+  }
+  const decoded = decodeFields(m.e, m, { pid: m.pid, time: Math.round(m.t * 1000) });
+  return typeof decoded === 'string' ? { ok: false, reason: decoded } : { ok: true, event: decoded };
+}

@@ -1,0 +1,70 @@
+/**
+ * Pure parsers for Linux /proc text. Field numbers follow proc(5).
+ */
+
+/** Linux reports times in USER_HZ, fixed at 100 for every user-space interface. */
+export const CLOCK_TICKS_PER_SECOND = 100;
+
+export interface ProcStat {
+  readonly pid: number;
+  readonly comm: string;
+  readonly state: string;
+  readonly ppid: number;
+  readonly processGroup: number;
+  readonly session: number;
+  readonly userTicks: number;
+  readonly systemTicks: number;
+  /** Field 22: clock ticks after boot. With the pid, it names one process for ever. */
+  readonly startTicks: number;
+  readonly rssPages: number;
+  /** Field 52 (Linux 3.5+): the waitpid() status, meaningful for a zombie. */
+  readonly exitCode: number | undefined;
+}
+
+/**
+ * Parses /proc/PID/stat. `comm` is in parentheses and may itself contain
+ * spaces and ')' (a process may name itself anything), so the fields are
+ * counted from the last ')'.
+ */
+export function parseProcStat(text: string): ProcStat | undefined {
+  const open = text.indexOf('(');
+  const close = text.lastIndexOf(')');
+  if (open < 0 || close < open) {
+    return undefined;
+  }
+  const pid = Number(text.slice(0, open).trim());
+  const rest = text.slice(close + 2).trim().split(' ');
+  // rest[0] is field 3; field N is rest[N - 3].
+  const field = (n: number) => Number(rest[n - 3]);
+  if (!Number.isInteger(pid) || rest.length < 22) {
+    return undefined;
+  }
+  return {
+    pid,
+    comm: text.slice(open + 1, close),
+    state: rest[0],
+    ppid: field(4),
+    processGroup: field(5),
+    session: field(6),
+    userTicks: field(14),
+    systemTicks: field(15),
+    startTicks: field(22),
+    rssPages: field(24),
+    exitCode: rest.length >= 50 ? field(52) : undefined,
+  };
+}
+
+/** The boot time (`btime`, seconds since the epoch) from /proc/stat. */
+export function parseBootTime(procStatText: string): number | undefined {
+  const match = /^btime\s+(\d+)$/m.exec(procStatText);
+  return match ? Number(match[1]) : undefined;
+}
+
+/** /proc/PID/cmdline: arguments separated and ended by NUL. */
+export function parseCmdline(text: string): string[] {
+  const parts = text.split('\0');
+  if (parts.length && parts[parts.length - 1] === '') {
+    parts.pop();
+  }
+  return parts;
+}

@@ -1,0 +1,38 @@
+/** One process as the operating system describes it at one moment. */
+export interface ProcessSnapshot {
+  readonly pid: number;
+  readonly ppid: number;
+  /** The kernel's short name (Linux `comm`), or the executable's name. */
+  readonly name: string;
+  /** Exited but not yet waited for by its parent. */
+  readonly zombie: boolean;
+  /**
+   * Tells this process apart from a later one that reuses its pid: the start
+   * time in clock ticks on Linux, the start time and name elsewhere.
+   */
+  readonly identity: string;
+  /** Milliseconds since the epoch, when known. */
+  readonly startTime?: number;
+  /** Session id (Linux): descendants keep it even when re-parented. */
+  readonly sessionId?: number;
+  /** User plus system CPU time so far, in milliseconds. */
+  readonly cpuMs?: number;
+  /** CPU use in percent of one core, when the lister measures it itself. */
+  readonly cpuPercent?: number;
+  readonly rssBytes?: number;
+  /** For a zombie: the status its parent will get from waitpid(). */
+  readonly waitStatus?: number;
+}
+
+/** Lists processes. One implementation a platform, chosen once (see chooseLister). */
+export interface ProcessLister {
+  /** Shown in logs and in the UI where a feature is missing. */
+  readonly description: string;
+  /** Whether zombies and sessions are reported (Linux only). */
+  readonly seesZombies: boolean;
+  list(): Promise<ProcessSnapshot[]>;
+  /** The current identity of a pid, or undefined when no such process exists. */
+  identify(pid: number): Promise<string | undefined>;
+  /** The argument vector, when readable. */
+  commandLine(pid: number): Promise<string[] | undefined>;
+}

@@ -1,0 +1,175 @@
+import { EventEmitter } from 'node:events';
+import { EventServer } from '../events/eventServer';
+import { LaunchedProgram, LaunchError } from '../launch/launchedProgram';
+import { tracerEnvironment } from '../launch/tracerEnvironment';
+import { ProcessModel } from '../model/processModel';
+import { RunRecord } from '../model/processRecord';
+import { chooseLister } from '../scan/chooseLister';
+import { ProcessLister } from '../scan/processSnapshot';
+
+export interface TrackerOptions {
+  /** The folder holding the Python tracer (sitecustomize.py). */
+  readonly tracerDirectory: string;
+  readonly lister?: ProcessLister;
+  /** How often the OS is scanned while a run is live. */
+  readonly scanIntervalMs?: number;
+  readonly batchMs?: number;
+}
+
+export interface RunOptions {
+  /** The executable and its arguments (no shell). */
+  readonly command: readonly string[];
+  readonly cwd?: string;
+  readonly env?: NodeJS.ProcessEnv;
+  readonly stdio?: 'inherit' | 'pipe';
+}
+
+export interface TrackerEvents {
+  /** Detail for the log: never contains the token. */
+  log: [level: 'info' | 'warn' | 'error', message: string];
+}
+
+/** One run: the program, its tracer connection, and a promise that settles when all of it has ended. */
+export class TrackedRun {
+  constructor(
+    readonly record: RunRecord,
+    readonly program: LaunchedProgram,
+    readonly events: EventServer,
+    readonly finished: Promise<RunRecord>,
+  ) {}
+
+  get id(): string {
+    return this.record.id;
+  }
+}
+
+interface LiveRun {
+  readonly run: TrackedRun;
+  readonly resolve: (record: RunRecord) => void;
+}
+
+/**
+ * Starts programs under the tracer and keeps the model up to date: tracer
+ * events as they come, and an OS scan at an interval while any run is live.
+ */
+export class ProcessTracker extends EventEmitter<TrackerEvents> {
+  readonly model: ProcessModel;
+  readonly lister: ProcessLister;
+  scanIntervalMs: number;
+  private readonly live = new Map<string, LiveRun>();
+  private scanTimer: NodeJS.Timeout | undefined;
+  private scanInFlight: Promise<void> | undefined;
+  private rescanRequested = false;
+  private runCounter = 0;
+
+  constructor(private readonly options: TrackerOptions) {
+    super();
+    this.lister = options.lister ?? chooseLister();
+    this.scanIntervalMs = options.scanIntervalMs ?? 500;
+    this.model = new ProcessModel({
+      batchMs: options.batchMs,
+      identify: (pid) => this.lister.identify(pid),
+      commandLine: (pid) => this.lister.commandLine(pid),
+    });
+  }
+
+  /** Starts a program under tracking. Rejects with a LaunchError when it cannot start. */
+  async start(options: RunOptions): Promise<TrackedRun> {
+    const id = `run-${++this.runCounter}-${Date.now().toString(36)}`;
+    const cwd = options.cwd ?? process.cwd();
+    const record: RunRecord = { id, command: [...options.command], cwd, startedAt: Date.now(), state: 'live' };
+    const events = new EventServer();
+    await events.listen();
+    events.on('event', (event) => this.model.applyTracerEvent(id, event));
+    events.on('dropped', (reason) => this.emit('log', 'warn', `${id}: dropped a tracer line (${reason})`));
+    this.model.addRun(record);
+    let program: LaunchedProgram;
+    try {
+      program = await LaunchedProgram.start({
+        command: options.command,
+        cwd,
+        env: tracerEnvironment(options.env ?? process.env, {
+          directory: this.options.tracerDirectory,
+          address: events.address,
+          token: events.token,
+        }),
+        stdio: options.stdio ?? 'pipe',
+      });
+    } catch (error) {
+      await events.close();
+      const message = error instanceof LaunchError ? error.message : String(error);
+      this.model.runFailed(id, message);
+      this.emit('log', 'error', `${id}: ${message}`);
+      throw error;
+    }
+    this.model.programStarted(id, program.pid, options.command);
+    this.emit('log', 'info', `${id}: started PID ${program.pid}: ${options.command.join(' ')}`);
+    let resolve!: (record: RunRecord) => void;
+    const finished = new Promise<RunRecord>((r) => (resolve = r));
+    const run = new TrackedRun(record, program, events, finished);
+    this.live.set(id, { run, resolve });
+    program.on('exit', (code) => {
+      this.model.programExited(id, code);
+      this.emit('log', 'info', `${id}: PID ${program.pid} exited with ${code}`);
+      // Let the tracer's last lines arrive before deciding the run has ended.
+      setTimeout(() => void this.scanNow(), 30);
+    });
+    this.scheduleScan(0);
+    return run;
+  }
+
+  /** Scans the OS once now (waits for a scan already running instead of starting another). */
+  scanNow(): Promise<void> {
+    if (this.scanInFlight) {
+      // What the caller wants to see may have happened after that scan read the OS.
+      this.rescanRequested = true;
+      return this.scanInFlight;
+    }
+    this.scanInFlight = this.scan().finally(() => {
+      this.scanInFlight = undefined;
+      if (this.live.size) {
+        this.scheduleScan(this.rescanRequested ? 0 : this.scanIntervalMs);
+      }
+      this.rescanRequested = false;
+    });
+    return this.scanInFlight;
+  }
+
+  liveRuns(): TrackedRun[] {
+    return [...this.live.values()].map((l) => l.run);
+  }
+
+  find(runId: string): TrackedRun | undefined {
+    return this.live.get(runId)?.run;
+  }
+
+  /** Stops scanning and closes every tracer connection. Does not signal anything: see ProcessControl.stopRun. */
+  async dispose(): Promise<void> {
+    clearTimeout(this.scanTimer);
+    await Promise.all([...this.live.values()].map((l) => l.run.events.close()));
+    this.live.clear();
+    this.model.dispose();
+  }
+
+  private scheduleScan(delayMs: number): void {
+    clearTimeout(this.scanTimer);
+    this.scanTimer = setTimeout(() => void this.scanNow(), delayMs);
+  }
+
+  private async scan(): Promise<void> {
+    try {
+      this.model.applyScan(await this.lister.list());
+    } catch (error) {
+      this.emit('log', 'error', `process scan failed: ${error instanceof Error ? error.message : String(error)}`);
+      return;
+    }
+    for (const [id, { run, resolve }] of this.live) {
+      if (this.model.settleRun(id)) {
+        this.live.delete(id);
+        await run.events.close();
+        this.model.flushNow();
+        resolve(run.record);
+      }
+    }
+  }
+}

@@ -1,0 +1,84 @@
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import { test } from 'node:test';
+import { EventServer } from '../../src/core/events/eventServer';
+import { TracerEvent } from '../../src/core/protocol/tracerEvents';
+
+const HELLO = '{"e":"hello","pid":5,"ppid":1,"t":1.0,"exe":"python3","argv":[],"py":"3.11.7"}\n';
+
+async function withServer(body: (server: EventServer, events: TracerEvent[]) => Promise<void>, limits?: ConstructorParameters<typeof EventServer>[0]) {
+  const server = new EventServer(limits);
+  await server.listen();
+  const events: TracerEvent[] = [];
+  server.on('event', (e) => events.push(e));
+  try {
+    await body(server, events);
+  } finally {
+    await server.close();
+  }
+}
+
+function send(server: EventServer, text: string | Buffer): Promise<void> {
+  return new Promise((resolve) => {
+    const socket = net.connect(server.address.replace(/^unix:/, ''));
+    socket.on('error', () => resolve());
+    socket.end(text);
+    socket.on('close', () => resolve());
+  });
+}
+
+const waitFor = async (check: () => boolean) => {
+  for (let i = 0; i < 200 && !check(); i++) {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+};
+
+test('accepts events after the right token, in a folder only the owner can enter', async () => {
+  await withServer(async (server, events) => {
+    const folder = server.address.replace(/^unix:/, '').replace(/\/events\.sock$/, '');
+    assert.equal(fs.statSync(folder).mode & 0o777, 0o700);
+    await send(server, `${server.token}\n${HELLO}`);
+    await waitFor(() => events.length === 1);
+    assert.equal(events[0].kind, 'hello');
+    assert.equal(server.stats.accepted, 1);
+  });
+});
+
+test('a peer with the wrong token gets nothing into the model', async () => {
+  await withServer(async (server, events) => {
+    await send(server, `${'0'.repeat(server.token.length)}\n${HELLO}`);
+    await send(server, `short\n${HELLO}`);
+    await send(server, HELLO);
+    await waitFor(() => server.stats.rejected === 3);
+    assert.equal(server.stats.rejected, 3);
+    assert.equal(events.length, 0);
+  });
+});
+
+test('malformed and oversized lines are counted and skipped; the connection goes on', async () => {
+  await withServer(
+    async (server, events) => {
+      const huge = 'x'.repeat(10 * 1024 * 1024);
+      await send(server, `${server.token}\n{broken\n${huge}\n${HELLO}{"e":"nope","pid":1,"t":1}\n${HELLO}`);
+      await waitFor(() => events.length === 2);
+      assert.equal(events.length, 2);
+      assert.equal(server.stats.malformed, 2);
+      assert.equal(server.stats.oversized, 1);
+    },
+    { maxLineBytes: 64 * 1024, maxConnections: 100, tokenDeadlineMs: 2000 },
+  );
+});
+
+test('a connection that never sends its token is dropped after the deadline', async () => {
+  await withServer(
+    async (server) => {
+      const socket = net.connect(server.address.replace(/^unix:/, ''));
+      const closed = new Promise((resolve) => socket.on('close', resolve));
+      socket.on('error', () => undefined);
+      await closed;
+      assert.equal(server.stats.rejected, 1);
+    },
+    { maxLineBytes: 1024, maxConnections: 10, tokenDeadlineMs: 50 },
+  );
+});

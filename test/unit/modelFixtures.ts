@@ -1,0 +1,37 @@
+import { ProcessModel } from '../../src/core/model/processModel';
+import { TracerEvent } from '../../src/core/protocol/tracerEvents';
+import { ProcessSnapshot } from '../../src/core/scan/processSnapshot';
+
+/** A model with one run whose program has `topPid`, identities as the fake OS below reports them. */
+export function modelWithRun(topPid = 100, identities = new Map<number, string>()) {
+  let clock = 1_000_000;
+  const model = new ProcessModel({
+    batchMs: 1,
+    now: () => clock,
+    identify: async (pid) => identities.get(pid) ?? `start-${pid}`,
+  });
+  model.addRun({ id: 'r', command: ['python3', 'main.py'], cwd: '/', startedAt: clock, state: 'live' });
+  model.programStarted('r', topPid, ['python3', 'main.py']);
+  const apply = (event: TracerEvent) => model.applyTracerEvent('r', event);
+  const advance = (ms: number) => (clock += ms);
+  return { model, apply, advance };
+}
+
+export function snapshot(pid: number, ppid: number, extra: Partial<ProcessSnapshot> = {}): ProcessSnapshot {
+  return { pid, ppid, name: 'python3', zombie: false, identity: `start-${pid}`, sessionId: 100, ...extra };
+}
+
+export const startEvent = (parent: number, child: number, name: string, daemon = false): TracerEvent => ({
+  kind: 'start',
+  pid: parent,
+  time: 1_000_100,
+  child,
+  name,
+  daemon,
+  method: 'fork',
+  target: { name: 'piao', file: '/x/main.py', line: 4 },
+  site: { file: '/x/main.py', line: 12 },
+});
+
+/** Lets identity look-ups (promises) settle. */
+export const settle = () => new Promise((resolve) => setImmediate(resolve));

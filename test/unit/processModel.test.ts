@@ -1,0 +1,150 @@
+import { strict as assert } from 'node:assert';
+import { test } from 'node:test';
+import { ModelChange } from '../../src/core/model/processModel';
+import { buildProcessTree } from '../../src/core/model/processTree';
+import { modelWithRun, settle, snapshot, startEvent } from './modelFixtures';
+
+test('multiprocessing children hang under the process that started them, with their Python names', () => {
+  const { model, apply } = modelWithRun();
+  apply({ kind: 'hello', pid: 100, ppid: 1, time: 1, executable: 'python3', argv: ['python3', 'main.py'], pythonVersion: '3.11.7' });
+  for (const [i, pid] of [101, 102, 103, 104].entries()) {
+    apply(startEvent(100, pid, `Process-${i + 1}`));
+  }
+  const [root] = buildProcessTree(model.processesOf('r'));
+  assert.equal(root.record.name, 'MainProcess');
+  assert.equal(root.record.kind, 'program');
+  assert.deepEqual(root.children.map((c) => c.record.name), ['Process-1', 'Process-2', 'Process-3', 'Process-4']);
+  assert.deepEqual(root.children.map((c) => c.record.startMethod), ['fork', 'fork', 'fork', 'fork']);
+});
+
+test('a child that finished is a zombie until its parent joins it, then exited with the collected code', () => {
+  const { model, apply } = modelWithRun();
+  apply(startEvent(100, 101, 'Piao-1'));
+  apply({ kind: 'exit', pid: 101, time: 5, code: 0 });
+  const child = model.find('r', 101)!;
+  assert.equal(child.state, 'zombie');
+  apply({ kind: 'join', pid: 100, time: 6, child: 101, phase: 'enter', timeout: null, code: null });
+  assert.equal(model.find('r', 100)!.state, 'joining');
+  assert.equal(model.find('r', 100)!.joiningPid, 101);
+  apply({ kind: 'reaped', pid: 100, time: 7, child: 101, code: 0 });
+  apply({ kind: 'join', pid: 100, time: 7, child: 101, phase: 'leave', timeout: null, code: 0 });
+  assert.equal(child.state, 'exited');
+  assert.equal(child.exitCode, 0);
+  assert.equal(model.find('r', 100)!.state, 'running');
+});
+
+test('terminate: the code the parent collects (−15) wins, and names SIGTERM', () => {
+  const { model, apply } = modelWithRun();
+  apply(startEvent(100, 101, 'Piao-1'));
+  apply({ kind: 'signal', pid: 100, time: 5, child: 101, signal: 'SIGTERM' });
+  apply({ kind: 'reaped', pid: 100, time: 6, child: 101, code: -15 });
+  const child = model.find('r', 101)!;
+  assert.deepEqual([child.state, child.exitCode, child.signal], ['exited', -15, 'SIGTERM']);
+  assert.equal(child.signalsRequested[0].by, 100);
+});
+
+test('the OS scan shows an unjoined, signalled child as a zombie with its wait status', () => {
+  const { model, apply } = modelWithRun();
+  apply(startEvent(100, 101, 'Piao-1'));
+  model.applyScan([snapshot(100, 1), snapshot(101, 100, { zombie: true, waitStatus: 15 })]);
+  const child = model.find('r', 101)!;
+  assert.deepEqual([child.state, child.exitCode, child.signal], ['zombie', -15, 'SIGTERM']);
+});
+
+test('non-Python children appear through the scan, under their parent, also when found before it', () => {
+  const { model } = modelWithRun();
+  // 201 (sleep) is listed before its parent 200, which is new too: both come through the session.
+  model.applyScan([snapshot(201, 200, { name: 'sleep' }), snapshot(100, 1), snapshot(200, 100, { name: 'bash' })]);
+  const [root] = buildProcessTree(model.processesOf('r'));
+  assert.equal(root.children[0].record.name, 'bash');
+  assert.equal(root.children[0].children[0].record.name, 'sleep');
+  assert.equal(root.children[0].children[0].record.kind, 'native');
+});
+
+test('a process outside the session is found through its parent (it called setsid)', () => {
+  const { model } = modelWithRun();
+  model.applyScan([snapshot(100, 1), snapshot(300, 100, { sessionId: 300, name: 'daemonized' })]);
+  assert.equal(model.find('r', 300)?.name, 'daemonized');
+  model.applyScan([snapshot(100, 1), snapshot(300, 1, { sessionId: 300, name: 'daemonized' })]);
+  assert.equal(model.find('r', 300)?.state, 'running', 'still followed after re-parenting to init');
+  model.applyScan([snapshot(100, 1)]);
+  assert.equal(model.find('r', 300)?.state, 'exited');
+});
+
+test('a child whose parent died is an orphan, still drawn under its original parent', () => {
+  const { model, apply } = modelWithRun();
+  apply(startEvent(100, 101, 'Process-1'));
+  apply(startEvent(101, 102, 'Process-1:1'));
+  model.applyScan([snapshot(100, 1), snapshot(101, 100), snapshot(102, 101)]);
+  model.applyScan([snapshot(100, 1), snapshot(102, 1)]);
+  const grandchild = model.find('r', 102)!;
+  assert.equal(grandchild.orphan, true);
+  assert.equal(grandchild.ppid, 1);
+  assert.equal(grandchild.originalPpid, 101);
+  const [root] = buildProcessTree(model.processesOf('r'));
+  assert.equal(root.children[0].children[0].record.pid, 102);
+});
+
+test('a reused pid becomes a new record; the old one stays exited', async () => {
+  const { model, apply } = modelWithRun();
+  apply(startEvent(100, 101, 'Process-1'));
+  apply({ kind: 'reaped', pid: 100, time: 9, child: 101, code: 0 });
+  await settle();
+  model.applyScan([snapshot(100, 1), snapshot(101, 100, { identity: 'someone-else', name: 'sleep' })]);
+  const records = model.processesOf('r').filter((r) => r.pid === 101);
+  assert.equal(records.length, 2);
+  assert.equal(records[0].state, 'exited');
+  assert.equal(records[1].name, 'sleep');
+});
+
+test('forkserver: a child the OS already reaped stays a zombie until Python joins it', () => {
+  const { model, apply } = modelWithRun();
+  apply({ kind: 'hello', pid: 150, ppid: 100, time: 1, executable: 'p', argv: ['p', '-c', 'from multiprocessing.forkserver import main; main()'], pythonVersion: '3.13.0' });
+  apply(startEvent(100, 151, 'Process-1'));
+  apply({ kind: 'exit', pid: 151, time: 3, code: 0 });
+  model.applyScan([snapshot(100, 1), snapshot(150, 100)]);
+  assert.equal(model.find('r', 150)!.kind, 'helper');
+  assert.equal(model.find('r', 150)!.name, 'forkserver');
+  assert.equal(model.find('r', 151)!.state, 'zombie');
+  apply({ kind: 'reaped', pid: 100, time: 4, child: 151, code: 0 });
+  assert.equal(model.find('r', 151)!.state, 'exited');
+});
+
+test('when the program exits, its unjoined zombies are gone too and the run settles after the last process', () => {
+  const { model, apply } = modelWithRun();
+  apply(startEvent(100, 101, 'Process-1'));
+  apply(startEvent(100, 102, 'Process-2'));
+  apply({ kind: 'exit', pid: 101, time: 3, code: 0 });
+  model.programExited('r', 0);
+  assert.equal(model.find('r', 101)!.state, 'exited');
+  assert.equal(model.find('r', 102)!.orphan, true);
+  assert.equal(model.settleRun('r'), false, 'Process-2 is still alive');
+  model.applyScan([]);
+  assert.equal(model.settleRun('r'), true);
+  assert.equal(model.run('r')!.state, 'finished');
+});
+
+test('a burst of changes is one notification', async () => {
+  const { model, apply } = modelWithRun();
+  const changes: ModelChange[] = [];
+  model.on('change', (c) => changes.push(c));
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  changes.length = 0;
+  for (let pid = 101; pid < 301; pid++) {
+    apply(startEvent(100, pid, `Process-${pid}`));
+  }
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  assert.equal(changes.length, 1);
+  assert.equal(changes[0].processes.length, 200);
+});
+
+test('renames keep the former names; clearExited forgets exited processes only', () => {
+  const { model, apply } = modelWithRun();
+  apply(startEvent(100, 101, 'Process-1'));
+  apply(startEvent(100, 102, 'Process-2'));
+  apply({ kind: 'rename', pid: 100, time: 2, child: 101, name: 'worker' });
+  assert.deepEqual([model.find('r', 101)!.name, model.find('r', 101)!.formerNames], ['worker', ['Process-1']]);
+  apply({ kind: 'reaped', pid: 100, time: 3, child: 102, code: 0 });
+  model.clearExited();
+  assert.deepEqual(model.processesOf('r').map((r) => r.pid), [100, 101]);
+});

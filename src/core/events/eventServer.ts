@@ -63,6 +63,11 @@ export class EventServer extends EventEmitter<EventServerEvents> {
     return this.addressText;
   }
 
+  /** Open tracer connections. Each closes when its process exits, after its last line. */
+  get connectionCount(): number {
+    return this.sockets.size;
+  }
+
   async listen(): Promise<void> {
     if (process.platform === 'win32') {
       await this.listenOn({ host: '127.0.0.1', port: 0 });

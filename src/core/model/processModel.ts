@@ -316,7 +316,10 @@ export class ProcessModel extends EventEmitter<ProcessModelEvents> {
     ppid?: number,
   ): ProcessRecord {
     const known = this.find(run.id, pid);
-    if (known && known.state !== 'exited') {
+    // Each process reports on its own connection, so news from a child can arrive after its
+    // parent reported it ended; an event older than that end is about the same process.
+    const lateNews = known?.state === 'exited' && known.endedAt !== undefined && time <= known.endedAt;
+    if (known && (known.state !== 'exited' || lateNews)) {
       if (known.ppid === undefined && ppid !== undefined) {
         known.ppid = known.originalPpid = ppid;
       }

@@ -164,7 +164,9 @@ export class ProcessTracker extends EventEmitter<TrackerEvents> {
       return;
     }
     for (const [id, { run, resolve }] of this.live) {
-      if (this.model.settleRun(id)) {
+      // A process's last lines can still be unread when its exit is noticed (a busy machine
+      // runs this scan before the sockets are read): its connection closes only after them.
+      if (run.events.connectionCount === 0 && this.model.settleRun(id)) {
         this.live.delete(id);
         await run.events.close();
         this.model.flushNow();

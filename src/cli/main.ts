@@ -34,6 +34,13 @@ async function runCommand(run: RunArguments): Promise<number> {
     lister: chooseLister(run.lister),
     scanIntervalMs: run.intervalMs,
   });
+  const reported = new Set<string>();
+  tracker.on('log', (level, message) => {
+    if (level === 'error' && !reported.has(message)) {
+      reported.add(message);
+      process.stderr.write(`proclens: ${message}\n`);
+    }
+  });
   const json = run.jsonFile ? new JsonLinesFile(run.jsonFile) : undefined;
   tracker.model.on('change', (change) => {
     change.runs.forEach((r) => json?.write({ type: 'run', ...runJson(r) }));

@@ -148,3 +148,12 @@ test('renames keep the former names; clearExited forgets exited processes only',
   model.clearExited();
   assert.deepEqual(model.processesOf('r').map((r) => r.pid), [100, 101]);
 });
+
+test('an exit code that arrives after the scan saw the process go is still recorded', () => {
+  const { model, apply } = modelWithRun();
+  apply({ kind: 'hello', pid: 101, ppid: 100, time: 1, executable: 'p', argv: ['p', '-c', 'spawn_main()'], pythonVersion: '3.13.0' });
+  model.applyScan([snapshot(100, 1)]);
+  assert.deepEqual([model.find('r', 101)!.state, model.find('r', 101)!.exitCode], ['exited', null]);
+  apply({ kind: 'reaped', pid: 100, time: 2, child: 101, code: -15 });
+  assert.deepEqual([model.find('r', 101)!.exitCode, model.find('r', 101)!.signal], [-15, 'SIGTERM']);
+});

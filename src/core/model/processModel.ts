@@ -152,7 +152,10 @@ export class ProcessModel extends EventEmitter<ProcessModelEvents> {
       }
       case 'exit': {
         const child = this.find(runId, event.pid);
-        if (child && isAlive(child)) {
+        if (child && !isAlive(child)) {
+          return this.lateExitCode(child, event.code);
+        }
+        if (child) {
           child.exitCode = event.code;
           child.signal = undefined;
           child.endedAt = event.time;
@@ -184,7 +187,10 @@ export class ProcessModel extends EventEmitter<ProcessModelEvents> {
       }
       case 'reaped': {
         const child = this.find(runId, event.child);
-        if (child && child.state !== 'exited') {
+        if (child?.state === 'exited') {
+          return this.lateExitCode(child, event.code);
+        }
+        if (child) {
           this.ended(child, event.code, child.endedAt ?? event.time, true);
         }
         return;
@@ -277,6 +283,15 @@ export class ProcessModel extends EventEmitter<ProcessModelEvents> {
       record.name = role;
     }
     this.touch(record);
+  }
+
+  /** The scan saw the process go before its exit code arrived: fill it in. */
+  private lateExitCode(record: ProcessRecord, code: number | null): void {
+    if ((record.exitCode === null || record.exitCode === undefined) && code !== null) {
+      record.exitCode = code;
+      record.signal = signalOfExitCode(code);
+      this.touch(record);
+    }
   }
 
   private onJoin(runId: string, pid: number, childPid: number, phase: string, timeout: number | null): void {

@@ -160,8 +160,8 @@ export class ProcessTracker extends EventEmitter<TrackerEvents> {
     try {
       this.model.applyScan(await this.lister.list());
     } catch (error) {
+      // Without a scan the tracer's news still counts: a run can end on what it reported.
       this.emit('log', 'error', `process scan failed: ${error instanceof Error ? error.message : String(error)}`);
-      return;
     }
     for (const [id, { run, resolve }] of this.live) {
       // A process's last lines can still be unread when its exit is noticed (a busy machine

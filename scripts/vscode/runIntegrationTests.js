@@ -1,0 +1,144 @@
+'use strict';
+// Runs the integration suite inside a real VS Code extension host: code-server (from npm)
+// serves the workbench, Debian's chromium opens it with a `payload` that names our extension
+// and the suite, and the workbench reports the suite's output and exit code back to us.
+//
+//   node scripts/vscode/runIntegrationTests.js [--suite test/integration/suite] [--timeout 300]
+//
+// The last line printed is always `integration: N passed, M failed`.
+
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const util = require('util');
+const { chromium } = require('playwright-core');
+const { ensureCodeServer, ensureDebianPackages, repoRoot } = require('./ensureCodeServer');
+const { startCodeServer } = require('./codeServer');
+
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+// Printed by test/integration/suite/index.js once mocha has finished.
+const RESULT_LINE = /PROCLENS_RESULT (\{.*?\})/;
+
+function parseArgs(argv) {
+  const options = { suite: 'test/integration/suite', timeoutSeconds: 300 };
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--suite') options.suite = argv[++i];
+    else if (argv[i] === '--timeout') options.timeoutSeconds = Number(argv[++i]);
+    else throw new Error(`unknown argument ${argv[i]}; usage: runIntegrationTests.js [--suite DIR] [--timeout SECONDS]`);
+  }
+  if (!options.suite || !(options.timeoutSeconds > 0)) throw new Error('--suite needs a folder, --timeout a number of seconds');
+  return options;
+}
+
+const log = (msg) => console.log(`[integration] ${msg}`);
+
+// Rejects after `ms` with `message`; `clear()` disarms it.
+function deadline(ms, message) {
+  let timer;
+  const promise = new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(message)), ms); });
+  return { promise, clear: () => clearTimeout(timer) };
+}
+
+// Close the browser, but never let a wedged browser hang the run: playwright kills the
+// browser's process group itself when this process exits.
+async function closeBrowser(context) {
+  const limit = deadline(15000, 'closing chromium timed out');
+  try {
+    await Promise.race([context.close(), limit.promise]);
+  } catch (err) {
+    log(`${err.message}; it is killed when this process exits`);
+  } finally {
+    limit.clear();
+  }
+}
+
+async function runSuite({ suite, timeoutSeconds }) {
+  const suiteIndex = path.resolve(suite, 'index.js');
+  if (!fs.existsSync(suiteIndex)) throw new Error(`no ${suiteIndex}`);
+  const counts = { passed: 0, failed: 0, reported: false };
+
+  await ensureCodeServer({ log });
+  await ensureDebianPackages(['chromium'], { log });
+  const started = Date.now();
+  const server = await startCodeServer({
+    extensionDevelopmentPath: repoRoot, folder: path.join(repoRoot, 'examples'), log, gallery: false,
+  });
+  let context;
+  const browserDir = fs.mkdtempSync(path.join(os.tmpdir(), 'proclens-chromium-'));
+  // A signal ends the run through process.exit(), which skips `finally`.
+  const removeBrowserDir = () => fs.rmSync(browserDir, { recursive: true, force: true });
+  process.on('exit', removeBrowserDir);
+  const overall = deadline(timeoutSeconds * 1000,
+    `no exit code from the extension host within ${timeoutSeconds} s (hung host or browser?)`);
+  // Everything from launching the browser to the exit code is under the one time limit.
+  const drive = async () => {
+    context = await chromium.launchPersistentContext(browserDir,
+      { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: 0 });
+    const page = context.pages()[0] || (await context.newPage());
+    return new Promise((resolve, reject) => {
+      page.on('crash', () => reject(new Error('the workbench page crashed')));
+      page.on('close', () => reject(new Error('the workbench page closed before the suite finished')));
+      // Both must exist before the workbench loads: it looks for them once, at startup.
+      Promise.all([
+        page.exposeFunction('codeAutomationExit', (code) => resolve(code)),
+        page.exposeFunction('codeAutomationLog', (level, args) => {
+          const text = Array.isArray(args) ? util.format(...args) : String(args);
+          const result = RESULT_LINE.exec(text);
+          if (result) Object.assign(counts, JSON.parse(result[1]), { reported: true });
+          else console.log(level === 'error' ? `[host error] ${text}` : text);
+        }),
+      ]).then(() => {
+        log(`opening the workbench at ${server.url} (code-server up in ${Date.now() - started} ms)`);
+        return page.goto(server.urlFor(suiteIndex), { waitUntil: 'domcontentloaded', timeout: 0 });
+      }).catch(reject);
+    });
+  };
+  try {
+    const exitCode = await Promise.race([drive(), overall.promise]);
+    log(`extension host exited with code ${exitCode} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    return { exitCode, counts };
+  } catch (err) {
+    console.error(`[integration] FAILED: ${err.message}`);
+    const tail = server.output().split('\n').slice(-20).join('\n');
+    if (tail) console.error(`[integration] last output of code-server:\n${tail}`);
+    return { exitCode: 1, counts };
+  } finally {
+    overall.clear();
+    if (context) await closeBrowser(context);
+    await server.stop();
+    process.removeListener('exit', removeBrowserDir);
+    removeBrowserDir();
+  }
+}
+
+async function main() {
+  let exitCode = 1;
+  let counts = { passed: 0, failed: 0, reported: false };
+  try {
+    ({ exitCode, counts } = await runSuite(parseArgs(process.argv.slice(2))));
+  } catch (err) {
+    console.error(`[integration] FAILED: ${err.message}`);
+  }
+  if (!counts.reported) {
+    // The suite never finished (did not load, hung, crashed): count the run as one failure
+    // so the summary cannot read as a success.
+    console.error('[integration] the suite reported no results; counting the run as 1 failed');
+    counts.failed = Math.max(counts.failed, 1);
+  }
+  if (exitCode === 0 && counts.failed > 0) exitCode = 1;
+  console.log(`integration: ${counts.passed} passed, ${counts.failed} failed`);
+  process.exit(exitCode === 0 ? 0 : 1);
+}
+
+// Without a listener a signal ends node without running 'exit' handlers; process.exit() runs
+// them, and codeServer.js uses one to kill code-server's process group.
+for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]]) {
+  process.on(signal, () => {
+    console.error(`[integration] ${signal}: stopping`);
+    process.exit(code);
+  });
+}
+
+main();

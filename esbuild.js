@@ -21,6 +21,7 @@ const shared = {
 };
 
 const builds = [
+  { ...shared, entryPoints: ['src/vscode/extension.ts'], outfile: 'dist/extension.js' },
   { ...shared, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node\n' + shared.banner.js } },
 ];
 

@@ -1,0 +1,80 @@
+// `npm test`: every suite in order, one exit code, one closing line with the counts.
+//   1. type check and compile (tsc)        2. build the bundles (esbuild)
+//   3. unit tests (plain Node, no VS Code)  4. engine tests (real Python processes)
+//   5. integration tests inside a real VS Code (code-server), see scripts/vscode/
+// `node scripts/test.js unit engine` runs only the suites named.
+const { spawn } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const root = path.resolve(__dirname, '..');
+const only = process.argv.slice(2);
+const totals = { passed: 0, failed: 0, skipped: 0 };
+const report = [];
+
+/** Runs one step, echoing its output as it comes, and returns whether it passed. */
+function step(name, args, countFrom) {
+  if (only.length && !only.includes(name)) {
+    return Promise.resolve(true);
+  }
+  console.log(`\n=== ${name}: node ${args.join(' ')}`);
+  const started = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+    let output = '';
+    child.stdout.on('data', (data) => {
+      process.stdout.write(data);
+      output += data;
+    });
+    child.on('close', (code) => {
+      const seconds = ((Date.now() - started) / 1000).toFixed(1);
+      const ok = code === 0;
+      const counts = countFrom?.(output);
+      if (counts) {
+        totals.passed += counts.passed;
+        totals.skipped += counts.skipped;
+        // A runner that failed with no failing test (a crash, a file that did not load) still counts.
+        totals.failed += counts.failed || (ok ? 0 : 1);
+        report.push(`${name}: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped (${seconds} s)`);
+      } else {
+        totals.failed += ok ? 0 : 1;
+        report.push(`${name}: ${ok ? 'ok' : 'FAILED'} (${seconds} s)`);
+      }
+      resolve(ok);
+    });
+  });
+}
+
+/** The closing counts of node's spec reporter ("ℹ pass 38"). */
+function nodeTestCounts(output) {
+  const read = (key) => Number(new RegExp(`^ℹ ${key} (\\d+)$`, 'm').exec(output)?.[1] ?? 0);
+  return { passed: read('pass'), failed: read('fail') + read('cancelled'), skipped: read('skipped') + read('todo') };
+}
+
+function nodeTests(name, folder) {
+  const files = fs
+    .readdirSync(path.join(root, folder))
+    .filter((file) => file.endsWith('.test.js'))
+    .map((file) => path.join(folder, file));
+  return step(name, ['--test', '--test-reporter=spec', ...files], nodeTestCounts);
+}
+
+function integrationCounts(output) {
+  const match = /^integration: (\d+) passed, (\d+) failed/m.exec(output);
+  return match ? { passed: Number(match[1]), failed: Number(match[2]), skipped: 0 } : undefined;
+}
+
+async function main() {
+  const tsc = path.join('node_modules', 'typescript', 'bin', 'tsc');
+  const results = [await step('compile', [tsc, '-p', '.']), await step('build', ['esbuild.js'])];
+  if (results.every(Boolean)) {
+    results.push(await nodeTests('unit', 'out/test/unit'));
+    results.push(await nodeTests('engine', 'out/test/engine'));
+    results.push(await step('integration', [path.join('scripts', 'vscode', 'runIntegrationTests.js')], integrationCounts));
+  }
+  console.log(`\n${report.join('\n')}`);
+  console.log(`total: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
+  process.exit(results.every(Boolean) ? 0 : 1);
+}
+
+main();

@@ -1,0 +1,104 @@
+import * as vscode from 'vscode';
+import { JoinResult, ProcessControl, SignalResult, StopSignal } from '../../core/control/processControl';
+import { describeExitCode } from '../../core/model/exitCodes';
+import { ProcessModel } from '../../core/model/processModel';
+import { isAlive, ProcessRecord } from '../../core/model/processRecord';
+import { formatDuration, formatExitCode } from '../../core/present/processText';
+import { CommandIds } from '../constants';
+import { settings } from '../settings';
+import { pickProcess } from './pickers';
+
+const t = vscode.l10n.t;
+
+/** Join, terminate, kill and the rest, on a tree node or, from the palette, on a picked process. */
+export function registerProcessCommands(model: ProcessModel, control: ProcessControl, log: vscode.LogOutputChannel): vscode.Disposable[] {
+  const target = async (node: ProcessRecord | undefined, placeHolder: string, filter: (r: ProcessRecord) => boolean = isAlive) =>
+    node ?? (await pickProcess(model, filter, placeHolder));
+
+  const report = (results: SignalResult[]) => {
+    for (const result of results) {
+      log.info(result.message);
+      if (result.outcome !== 'sent') {
+        void vscode.window.showWarningMessage(result.message);
+      }
+    }
+    return results;
+  };
+
+  const signal = async (node: ProcessRecord | undefined, which: StopSignal, tree: boolean) => {
+    const record = await target(node, which === 'SIGKILL' ? t('Choose a process to kill') : t('Choose a process to terminate'));
+    if (!record) {
+      return undefined;
+    }
+    if (which === 'SIGKILL' && settings.confirmKill) {
+      const kill = t('Kill');
+      const answer = await vscode.window.showWarningMessage(
+        t('Kill {0} (PID {1})? SIGKILL cannot be caught: it gets no chance to clean up.', record.name, record.pid),
+        { modal: true },
+        kill,
+      );
+      if (answer !== kill) {
+        return undefined;
+      }
+    }
+    return report(tree ? await control.signalTree(record, which) : [await control.signal(record, which)]);
+  };
+
+  const join = async (node?: ProcessRecord): Promise<JoinResult | undefined> => {
+    const record = await target(node, t('Choose a process to join'));
+    if (!record) {
+      return undefined;
+    }
+    const timeoutSeconds = settings.joinTimeoutSeconds;
+    const result = await vscode.window.withProgress(
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: t('Joining {0} (PID {1})…', record.name, record.pid),
+        cancellable: true,
+      },
+      (_, token) => {
+        const abort = new AbortController();
+        token.onCancellationRequested(() => abort.abort());
+        return control.join(record, { timeoutMs: timeoutSeconds !== undefined ? timeoutSeconds * 1000 : undefined, signal: abort.signal });
+      },
+    );
+    const message =
+      result.outcome === 'exited'
+        ? result.exitCode === null
+          ? t('{0} (PID {1}) exited; its exit code is unknown', record.name, record.pid)
+          : t('{0} (PID {1}) exited with code {2}', record.name, record.pid, formatExitCode(result.exitCode) + (result.signal ? ` (${result.signal})` : ` (${describeExitCode(result.exitCode)})`))
+        : result.outcome === 'timeout'
+          ? t('{0} (PID {1}) is still alive after {2}', record.name, record.pid, formatDuration((timeoutSeconds ?? 0) * 1000))
+          : t('Stopped waiting for {0} (PID {1})', record.name, record.pid);
+    log.info(message);
+    void vscode.window.showInformationMessage(message);
+    return result;
+  };
+
+  const copyPid = async (node?: ProcessRecord) => {
+    const record = await target(node, t('Choose a process'), () => true);
+    if (record) {
+      await vscode.env.clipboard.writeText(String(record.pid));
+      vscode.window.setStatusBarMessage(t('Copied PID {0}', record.pid), 3000);
+    }
+  };
+
+  const revealSource = async (node?: ProcessRecord) => {
+    const record = await target(node, t('Choose a process'), (r) => Boolean(r.startSite?.file || r.target?.file));
+    const site = record?.startSite?.file ? record.startSite : record?.target;
+    if (!site?.file) {
+      return;
+    }
+    const line = Math.max(0, (site.line ?? 1) - 1);
+    await vscode.window.showTextDocument(vscode.Uri.file(site.file), { selection: new vscode.Range(line, 0, line, 0) });
+  };
+
+  return [
+    vscode.commands.registerCommand(CommandIds.join, join),
+    vscode.commands.registerCommand(CommandIds.terminate, (node?: ProcessRecord) => signal(node, 'SIGTERM', false)),
+    vscode.commands.registerCommand(CommandIds.kill, (node?: ProcessRecord) => signal(node, 'SIGKILL', false)),
+    vscode.commands.registerCommand(CommandIds.terminateTree, (node?: ProcessRecord) => signal(node, 'SIGTERM', true)),
+    vscode.commands.registerCommand(CommandIds.copyPid, copyPid),
+    vscode.commands.registerCommand(CommandIds.revealSource, revealSource),
+  ];
+}

@@ -1,0 +1,90 @@
+import * as vscode from 'vscode';
+import { ProcessControl } from '../core/control/processControl';
+import { loadExampleManifest } from '../core/examples/exampleManifest';
+import { ProcessTracker } from '../core/tracking/processTracker';
+import { registerProcessCommands } from './commands/processCommands';
+import { registerRunCommands } from './commands/runCommands';
+import { ViewIds } from './constants';
+import { RunSessions } from './runs/runSessions';
+import { affectsProcLens, settings } from './settings';
+import { createStatusBarItem } from './statusBar';
+import { ExamplesView } from './views/examplesView';
+import { ProcessesView } from './views/processesView';
+
+/** What activate() returns: the integration tests drive the extension through it. */
+export interface ProcLensApi {
+  readonly tracker: ProcessTracker;
+  readonly control: ProcessControl;
+  readonly sessions: RunSessions;
+  readonly processesView: ProcessesView;
+}
+
+let stopOnExit: (() => Promise<void>) | undefined;
+
+/** The composition root: every object is built here and handed what it needs. */
+export function activate(context: vscode.ExtensionContext): ProcLensApi {
+  const log = vscode.window.createOutputChannel('ProcLens', { log: true });
+  const tracker = new ProcessTracker({
+    tracerDirectory: context.asAbsolutePath('tracer'),
+    scanIntervalMs: settings.scanIntervalMs,
+  });
+  tracker.on('log', (level, message) => log[level](message));
+  log.info(`process list: ${tracker.lister.description}`);
+  const control = new ProcessControl(tracker.model, {
+    identify: (pid) => tracker.lister.identify(pid),
+    scan: () => tracker.scanNow(),
+  });
+  const sessions = new RunSessions(tracker, control, log);
+  const examples = new ExamplesView(loadExampleManifest(context.asAbsolutePath('examples')), context.asAbsolutePath('examples'));
+  const processes = new ProcessesView(tracker.model, (run) => sessions.label(run));
+  const processesTree = vscode.window.createTreeView(ViewIds.processes, { treeDataProvider: processes, showCollapseAll: true });
+
+  context.subscriptions.push(
+    log,
+    sessions,
+    processes,
+    processesTree,
+    vscode.window.createTreeView(ViewIds.examples, { treeDataProvider: examples }),
+    createStatusBarItem(tracker.model),
+    ...registerProcessCommands(tracker.model, control, log),
+    ...registerRunCommands({
+      model: tracker.model,
+      sessions,
+      examples,
+      log,
+      revealRun: (run) => {
+        processes.refresh();
+        processesTree.reveal(run, { expand: 3, focus: false, select: false }).then(undefined, (error) =>
+          // Only fails while the view has never been shown; the run is there when it is opened.
+          log.debug(`could not reveal ${run.id}: ${String(error)}`),
+        );
+      },
+      refresh: async () => {
+        await tracker.scanNow();
+        processes.refresh();
+      },
+    }),
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (affectsProcLens(event, 'scanIntervalMs')) {
+        tracker.scanIntervalMs = settings.scanIntervalMs;
+      }
+      if (affectsProcLens(event, 'keepExited')) {
+        processes.refresh();
+      }
+    }),
+    { dispose: () => void tracker.dispose() },
+  );
+  stopOnExit = async () => {
+    if (settings.terminateOnExit) {
+      // The extension host gives deactivate a few seconds: a short grace, then SIGKILL.
+      await sessions.stopAll(Math.min(settings.stopGraceMs, 1000));
+    } else if (tracker.liveRuns().length) {
+      log.warn(`left running (terminateOnExit is off): ${tracker.liveRuns().map((r) => `PID ${r.program.pid}`).join(', ')}`);
+    }
+  };
+  return { tracker, control, sessions, processesView: processes };
+}
+
+export async function deactivate(): Promise<void> {
+  await stopOnExit?.();
+}

@@ -1,0 +1,37 @@
+import * as vscode from 'vscode';
+import { SETTINGS_SECTION } from './constants';
+
+/** The `proclens.*` settings, read fresh each time (they can change at any moment). */
+export const settings = {
+  get pythonPath(): string {
+    return config().get<string>('pythonPath', '').trim();
+  },
+  get scanIntervalMs(): number {
+    return Math.max(50, config().get<number>('scanIntervalMs', 500));
+  },
+  get keepExited(): boolean {
+    return config().get<boolean>('keepExited', true);
+  },
+  /** Undefined: wait until the process exits. */
+  get joinTimeoutSeconds(): number | undefined {
+    const value = config().get<number | null>('joinTimeoutSeconds', null);
+    return typeof value === 'number' && value >= 0 ? value : undefined;
+  },
+  get terminateOnExit(): boolean {
+    return config().get<boolean>('terminateOnExit', true);
+  },
+  get confirmKill(): boolean {
+    return config().get<boolean>('confirmKill', true);
+  },
+  get stopGraceMs(): number {
+    return config().get<number>('stopGraceMs', 2000);
+  },
+};
+
+function config(): vscode.WorkspaceConfiguration {
+  return vscode.workspace.getConfiguration(SETTINGS_SECTION);
+}
+
+export function affectsProcLens(event: vscode.ConfigurationChangeEvent, key: string): boolean {
+  return event.affectsConfiguration(`${SETTINGS_SECTION}.${key}`);
+}

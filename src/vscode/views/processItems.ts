@@ -1,0 +1,126 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { describeExitCode } from '../../core/model/exitCodes';
+import { ProcessRecord, RunRecord } from '../../core/model/processRecord';
+import { formatDuration, formatExitCode, processDescription, runStateText } from '../../core/present/processText';
+
+const t = vscode.l10n.t;
+
+/** A codicon and theme colour per state, so state reads at a glance in any theme. */
+function processIcon(record: ProcessRecord): vscode.ThemeIcon {
+  const color = (id: string) => new vscode.ThemeColor(id);
+  switch (record.state) {
+    case 'running':
+      if (record.kind === 'helper') {
+        return new vscode.ThemeIcon('gear', color('charts.green'));
+      }
+      return new vscode.ThemeIcon(record.kind === 'native' ? 'terminal' : 'circle-filled', color('charts.green'));
+    case 'joining':
+      return new vscode.ThemeIcon('watch', color('charts.blue'));
+    case 'zombie':
+      return new vscode.ThemeIcon('warning', color('charts.yellow'));
+    case 'exited':
+      if (record.signal) {
+        return new vscode.ThemeIcon('circle-slash', color('charts.orange'));
+      }
+      return record.exitCode === 0 || record.exitCode === null
+        ? new vscode.ThemeIcon('pass', color('disabledForeground'))
+        : new vscode.ThemeIcon('error', color('charts.red'));
+  }
+}
+
+/**
+ * `process.alive`, `process.joining`, `process.zombie`, `process.exited`, then
+ * `.daemon` and `.source` (a start() call site or target is known): menus match these.
+ */
+export function processContextValue(record: ProcessRecord): string {
+  const state = record.state === 'running' ? 'alive' : record.state;
+  return ['process', state, record.daemon ? 'daemon' : '', record.startSite || record.target ? 'source' : '']
+    .filter(Boolean)
+    .join('.');
+}
+
+export function processTreeItem(record: ProcessRecord, joiningName: string | undefined, hasChildren: boolean): vscode.TreeItem {
+  const item = new vscode.TreeItem(record.name, hasChildren ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
+  item.id = record.key;
+  item.description = processDescription(record, joiningName, t);
+  item.iconPath = processIcon(record);
+  item.contextValue = processContextValue(record);
+  item.accessibilityInformation = { label: `${record.name}, ${item.description}` };
+  return item;
+}
+
+const where = (site: { file: string | null; line: number | null } | undefined) =>
+  site?.file ? `${path.basename(site.file)}:${site.line ?? '?'}` : undefined;
+
+/** Every field, for the hover: resolved only when a person hovers, so it costs nothing per update. */
+export function processTooltip(record: ProcessRecord, parent: ProcessRecord | undefined): vscode.MarkdownString {
+  const rows: Array<[string, string | undefined]> = [
+    [t('PID'), String(record.pid)],
+    [t('Parent'), parent ? `${parent.name} (PID ${parent.pid})` : record.parentPid !== undefined ? `PID ${record.parentPid}` : undefined],
+    [t('OS parent now'), record.ppid !== undefined && record.ppid !== record.parentPid ? `PID ${record.ppid}` : undefined],
+    [t('Name'), record.formerNames.length ? `${record.name} (${t('was')} ${record.formerNames.join(', ')})` : record.name],
+    [t('Kind'), kindText(record)],
+    [t('Daemon'), record.kind === 'mp-child' ? (record.daemon ? t('yes') : t('no')) : undefined],
+    [t('Start method'), record.startMethod],
+    [t('Target'), record.target ? `${record.target.name}${where(record.target) ? ` (${where(record.target)})` : ''}` : undefined],
+    [t('Started at'), where(record.startSite)],
+    [t('Command line'), record.commandLine?.join(' ')],
+    [t('Python'), record.pythonVersion],
+    [t('Started'), record.startedAt ? new Date(record.startedAt).toLocaleTimeString() : undefined],
+    [t('Lifetime'), record.startedAt ? formatDuration((record.endedAt ?? Date.now()) - record.startedAt) : undefined],
+    [t('Exit code'), record.exitCode !== undefined && record.exitCode !== null ? `${formatExitCode(record.exitCode)}: ${describeExitCode(record.exitCode)}` : undefined],
+    [t('Signals asked for'), record.signalsRequested.length ? record.signalsRequested.map((s) => `${s.signal} ${t('by')} ${s.by === 0 ? 'ProcLens' : `PID ${s.by}`}`).join(', ') : undefined],
+    [t('CPU'), record.cpuPercent !== undefined ? `${record.cpuPercent.toFixed(1)} %` : undefined],
+    [t('Memory'), record.rssBytes !== undefined ? `${(record.rssBytes / 1048576).toFixed(1)} MiB` : undefined],
+    [t('Orphan'), record.orphan ? t('its parent ended first') : undefined],
+  ];
+  const markdown = new vscode.MarkdownString(`**${escape(record.name)}**\n\n| | |\n|---|---|\n`);
+  for (const [label, value] of rows) {
+    if (value !== undefined) {
+      markdown.appendMarkdown(`| ${label} | ${escape(value)} |\n`);
+    }
+  }
+  return markdown;
+}
+
+function kindText(record: ProcessRecord): string {
+  switch (record.kind) {
+    case 'program':
+      return t('the program you ran');
+    case 'mp-child':
+      return t('multiprocessing.Process');
+    case 'python':
+      return t('Python process');
+    case 'helper':
+      return t('multiprocessing helper');
+    case 'native':
+      return t('not Python (found by the OS scan)');
+  }
+}
+
+const escape = (text: string) => text.replace(/[|\\`*_{}[\]<>#]/g, (c) => `\\${c}`).replace(/\n/g, ' ');
+
+export function runTreeItem(run: RunRecord, label: string): vscode.TreeItem {
+  const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Expanded);
+  item.id = run.id;
+  item.description = `${new Date(run.startedAt).toLocaleTimeString()} · ${runStateText(run, t)}`;
+  item.contextValue = run.state === 'live' ? 'run.live' : 'run.finished';
+  item.iconPath =
+    run.state === 'live'
+      ? new vscode.ThemeIcon('play-circle', new vscode.ThemeColor('charts.green'))
+      : run.exitCode === 0
+        ? new vscode.ThemeIcon('pass-filled', new vscode.ThemeColor('charts.green'))
+        : new vscode.ThemeIcon('error', new vscode.ThemeColor('charts.red'));
+  const tooltip = new vscode.MarkdownString(`**${escape(label)}**\n\n`);
+  tooltip.appendMarkdown(`${t('Command line')}: \`${run.command.join(' ').replace(/`/g, "'")}\`\n\n`);
+  tooltip.appendMarkdown(`${t('Folder')}: ${escape(run.cwd)}\n\n`);
+  if (run.exitCode !== undefined && run.exitCode !== null) {
+    tooltip.appendMarkdown(`${t('Exit code')}: ${formatExitCode(run.exitCode)} (${escape(describeExitCode(run.exitCode))})\n\n`);
+  }
+  if (run.error) {
+    tooltip.appendMarkdown(escape(run.error));
+  }
+  item.tooltip = tooltip;
+  return item;
+}

@@ -1,0 +1,125 @@
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+export const REPO = path.resolve(__dirname, '..', '..', '..');
+export const CLI = path.join(REPO, 'dist', 'cli.js');
+export const EXAMPLES = path.join(REPO, 'examples');
+export const FIXTURES = path.join(REPO, 'test', 'fixtures', 'python');
+export const WITH_START_METHOD = path.join(FIXTURES, 'with_start_method.py');
+export const START_METHODS = ['fork', 'spawn', 'forkserver'] as const;
+
+export interface Interpreter {
+  readonly label: string;
+  readonly path: string | undefined;
+}
+
+/**
+ * The Pythons the engine is tested on: 3.8 and 3.13 (oldest and newest
+ * supported), from PROCLENS_TEST_PYTHON38 / PROCLENS_TEST_PYTHON313 or a pyenv
+ * install. A missing one is skipped with a message, never silently.
+ */
+export function testInterpreters(): Interpreter[] {
+  const pyenvRoot = process.env.PYENV_ROOT ?? path.join(os.homedir(), '.pyenv');
+  const fromPyenv = (prefix: string): string | undefined => {
+    const versions = path.join(pyenvRoot, 'versions');
+    const found = fs.existsSync(versions) ? fs.readdirSync(versions).filter((v) => v.startsWith(prefix)).sort() : [];
+    const candidate = found.length ? path.join(versions, found[found.length - 1], 'bin', 'python') : undefined;
+    return candidate && fs.existsSync(candidate) ? candidate : undefined;
+  };
+  return [
+    { label: '3.8', path: process.env.PROCLENS_TEST_PYTHON38 ?? fromPyenv('3.8.') },
+    { label: '3.13', path: process.env.PROCLENS_TEST_PYTHON313 ?? fromPyenv('3.13.') },
+  ];
+}
+
+export const skipUnless = (python: Interpreter) =>
+  python.path ? false : `Python ${python.label} is not installed (set PROCLENS_TEST_PYTHON${python.label.replace('.', '')})`;
+
+export interface Outcome {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export interface TracedOutcome extends Outcome {
+  /** Every JSON line the CLI wrote, the summary last. */
+  readonly lines: Array<Record<string, any>>;
+  readonly summary: { run: Record<string, any>; processes: Array<Record<string, any>>; tracer: Record<string, number> };
+}
+
+export function run(command: string, args: readonly string[], options: { input?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<Outcome> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: options.cwd ?? REPO, env: options.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`timed out: ${command} ${args.join(' ')}\n${stderr}`));
+    }, options.timeoutMs ?? 60_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+    child.stdin.end(options.input ?? '');
+  });
+}
+
+let jsonCounter = 0;
+
+export function scratchFile(name: string): string {
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'proclens-test-'));
+  return path.join(folder, `${jsonCounter++}-${name}`);
+}
+
+export function readJsonLines(file: string): Array<Record<string, any>> {
+  return fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line));
+}
+
+/** Runs `proclens run --json=… -- command` and reads back what it wrote. */
+export async function runTraced(command: readonly string[], options: Parameters<typeof run>[2] & { cliArgs?: string[] } = {}): Promise<TracedOutcome> {
+  const jsonFile = scratchFile('run.jsonl');
+  const outcome = await run(process.execPath, [CLI, 'run', `--json=${jsonFile}`, '--interval=100', ...(options.cliArgs ?? []), '--', ...command], options);
+  const lines = readJsonLines(jsonFile);
+  const summary = lines[lines.length - 1] as TracedOutcome['summary'] & { type: string };
+  if (summary?.type !== 'summary') {
+    throw new Error(`no summary line; stderr:\n${outcome.stderr}`);
+  }
+  fs.rmSync(path.dirname(jsonFile), { recursive: true, force: true });
+  return { ...outcome, lines, summary };
+}
+
+/** The processes of a summary by name (names are unique in these programs). */
+export function byName(summary: TracedOutcome['summary']): Map<string, Record<string, any>> {
+  return new Map(summary.processes.map((p) => [p.name, p]));
+}
+
+export const children = (summary: TracedOutcome['summary']) =>
+  summary.processes.filter((p) => p.kind === 'mp-child' && p.parentPid === summary.run.topPid);
+
+/**
+ * Output with pids masked, as a sorted list of characters. Children print
+ * concurrently, so even two plain runs differ in line order and, when one
+ * print's text and newline are separate writes, in how lines interleave.
+ */
+export const normalized = (text: string) => [...text.replace(/\d{3,}/g, 'N')].sort().join('');
+
+/** Pids of processes still alive: to prove nothing was left behind. */
+export function alivePids(pids: readonly number[]): number[] {
+  return pids.filter((pid) => {
+    try {
+      const state = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0];
+      return state !== 'Z';
+    } catch {
+      return false;
+    }
+  });
+}

@@ -1,10 +1,12 @@
 # §9 Process补充 — terminate() and is_alive()
 # ProcLens: the child egon appears and is ended almost at once by SIGTERM; it shows exit code
 #   -15 and never prints 'egon piao end'. The main program prints True, then False, then
-#   'exitcode -15'.
+#   'exitcode -15' (the first line is a race: occasionally False, and under fork the child
+#   occasionally prints 'egon is piaoing' before the signal lands).
 # §9 Process补充 —— terminate() 与 is_alive()
 # ProcLens：子进程 egon 出现后几乎立刻被 SIGTERM 结束，显示退出码 -15，不会打印“egon piao end”。
-#   主程序依次打印 True、False、“exitcode -15”。
+#   主程序依次打印 True、False、“exitcode -15”（第一行存在竞争：偶尔是 False；在 fork 下子进程
+#   偶尔会在信号到达前打印出“egon is piaoing”）。
 import time
 from multiprocessing import Process
 

@@ -2,6 +2,7 @@
 //   1. type check and compile (tsc)        2. build the bundles (esbuild)
 //   3. unit tests (plain Node, no VS Code)  4. engine tests (real Python processes)
 //   5. integration tests inside a real VS Code (code-server), see scripts/vscode/
+//   6. the packaged VSIX, installed with --install-extension, passing the same suite
 // `node scripts/test.js unit engine` runs only the suites named.
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
@@ -59,10 +60,11 @@ function nodeTests(name, folder) {
   return step(name, ['--test', '--test-reporter=spec', ...files], nodeTestCounts);
 }
 
-function integrationCounts(output) {
-  const match = /^integration: (\d+) passed, (\d+) failed/m.exec(output);
+/** The closing line of the scripts in scripts/vscode ("integration: 8 passed, 0 failed"). */
+const harnessCounts = (name) => (output) => {
+  const match = new RegExp(`^${name}: (\\d+) passed, (\\d+) failed`, 'm').exec(output);
   return match ? { passed: Number(match[1]), failed: Number(match[2]), skipped: 0 } : undefined;
-}
+};
 
 async function main() {
   const tsc = path.join('node_modules', 'typescript', 'bin', 'tsc');
@@ -70,7 +72,8 @@ async function main() {
   if (results.every(Boolean)) {
     results.push(await nodeTests('unit', 'out/test/unit'));
     results.push(await nodeTests('engine', 'out/test/engine'));
-    results.push(await step('integration', [path.join('scripts', 'vscode', 'runIntegrationTests.js')], integrationCounts));
+    results.push(await step('integration', [path.join('scripts', 'vscode', 'runIntegrationTests.js')], harnessCounts('integration')));
+    results.push(await step('vsix', [path.join('scripts', 'vscode', 'checkVsix.js')], harnessCounts('vsix')));
   }
   console.log(`\n${report.join('\n')}`);
   console.log(`total: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);

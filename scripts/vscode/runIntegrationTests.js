@@ -4,6 +4,8 @@
 // and the suite, and the workbench reports the suite's output and exit code back to us.
 //
 //   node scripts/vscode/runIntegrationTests.js [--suite test/integration/suite] [--timeout 300]
+//                                               [--extension DIR]  (default: this repository;
+//                                               checkVsix.js passes the installed VSIX's folder)
 //
 // The last line printed is always `integration: N passed, M failed`.
 
@@ -22,11 +24,12 @@ const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-
 const RESULT_LINE = /PROCLENS_RESULT (\{.*?\})/;
 
 function parseArgs(argv) {
-  const options = { suite: 'test/integration/suite', timeoutSeconds: 300 };
+  const options = { suite: 'test/integration/suite', timeoutSeconds: 300, extension: repoRoot };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--suite') options.suite = argv[++i];
     else if (argv[i] === '--timeout') options.timeoutSeconds = Number(argv[++i]);
-    else throw new Error(`unknown argument ${argv[i]}; usage: runIntegrationTests.js [--suite DIR] [--timeout SECONDS]`);
+    else if (argv[i] === '--extension') options.extension = path.resolve(argv[++i]);
+    else throw new Error(`unknown argument ${argv[i]}; usage: runIntegrationTests.js [--suite DIR] [--timeout SECONDS] [--extension DIR]`);
   }
   if (!options.suite || !(options.timeoutSeconds > 0)) throw new Error('--suite needs a folder, --timeout a number of seconds');
   return options;
@@ -54,7 +57,7 @@ async function closeBrowser(context) {
   }
 }
 
-async function runSuite({ suite, timeoutSeconds }) {
+async function runSuite({ suite, timeoutSeconds, extension }) {
   const suiteIndex = path.resolve(suite, 'index.js');
   if (!fs.existsSync(suiteIndex)) throw new Error(`no ${suiteIndex}`);
   const counts = { passed: 0, failed: 0, reported: false };
@@ -63,7 +66,7 @@ async function runSuite({ suite, timeoutSeconds }) {
   await ensureDebianPackages(['chromium'], { log });
   const started = Date.now();
   const server = await startCodeServer({
-    extensionDevelopmentPath: repoRoot, folder: path.join(repoRoot, 'examples'), log, gallery: false,
+    extensionDevelopmentPath: extension, folder: path.join(repoRoot, 'examples'), log, gallery: false,
   });
   let context;
   const browserDir = fs.mkdtempSync(path.join(os.tmpdir(), 'proclens-chromium-'));

@@ -63,8 +63,14 @@ export class RunTerminal implements vscode.Pseudoterminal {
       // Arrow keys and other escape sequences: there is no line history to move through.
       return;
     }
+    let previous = '';
     for (const char of data) {
-      if (char === '\r') {
+      const enter = char === '\r' || (char === '\n' && previous !== '\r');
+      previous = char;
+      if (char === '\n' && !enter) {
+        continue;
+      }
+      if (enter) {
         this.write('\n');
         this.sendLine(this.line + '\n');
         this.line = '';

@@ -104,3 +104,29 @@ describe('ProcLens extension', function () {
     assert.deepStrictEqual(pids.filter(alive), []);
   });
 });
+
+describe('a run’s terminal', function () {
+  this.timeout(60000);
+  let api;
+  before(async () => {
+    api = await vscode.extensions.getExtension('proclens.proclens').activate();
+  });
+
+  it('carries typed lines to the §7 client, whose upper-cased echo appears', async () => {
+    process.env.PROCLENS_ECHO_PORT = '0';
+    const serverRun = await vscode.commands.executeCommand('proclens.runExample', 's07_socket_server');
+    let serverOutput = '';
+    api.tracker.find(serverRun).program.on('stdout', (data) => (serverOutput += data));
+    const port = await until('the server to listen', () => /listening on 127\.0\.0\.1:(\d+)/.exec(serverOutput)?.[1]);
+    process.env.PROCLENS_ECHO_PORT = port;
+    const clientRun = await vscode.commands.executeCommand('proclens.runExample', 's07_socket_client');
+    let clientOutput = '';
+    api.tracker.find(clientRun).program.on('stdout', (data) => (clientOutput += data));
+    const terminal = await until('the client’s terminal', () => vscode.window.terminals.find((t) => t.name === 'ProcLens: s07_socket_client.py'));
+    terminal.sendText('hello egon');
+    await until('the echo', () => clientOutput.includes('HELLO EGON'));
+    await vscode.commands.executeCommand('proclens.stopRun', api.tracker.model.run(clientRun));
+    await vscode.commands.executeCommand('proclens.stopRun', api.tracker.model.run(serverRun));
+    await until('both runs to finish', () => ['finished'].includes(api.tracker.model.run(clientRun).state) && api.tracker.model.run(serverRun).state === 'finished');
+  });
+});

@@ -28,8 +28,8 @@ function send(server: EventServer, text: string | Buffer): Promise<void> {
   });
 }
 
-const waitFor = async (check: () => boolean) => {
-  for (let i = 0; i < 200 && !check(); i++) {
+const waitFor = async (check: () => boolean, tries = 1000) => {
+  for (let i = 0; i < tries && !check(); i++) {
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
 };
@@ -80,5 +80,32 @@ test('a connection that never sends its token is dropped after the deadline', as
       assert.equal(server.stats.rejected, 1);
     },
     { maxLineBytes: 1024, maxConnections: 10, tokenDeadlineMs: 50 },
+  );
+});
+
+test('thousands of connections without a token are dropped, and a real tracer still gets through', async () => {
+  await withServer(
+    async (server, events) => {
+      const path = server.address.replace(/^unix:/, '');
+      let connected = 0;
+      const strangers = Array.from({ length: 2000 }, () => {
+        const socket = net.connect(path, () => connected++);
+        socket.on('error', () => undefined);
+        return new Promise((resolve) => socket.on('close', resolve));
+      });
+      // While the listen queue is full the kernel refuses new connections (EAGAIN); the
+      // tracer then tries again with its next message, as this loop does.
+      for (let attempt = 0; attempt < 100 && events.length === 0; attempt++) {
+        await send(server, `${server.token}\n${HELLO}`);
+        await waitFor(() => events.length === 1, 20);
+      }
+      assert.equal(events.length, 1, 'the tracer got through while 2000 strangers were connecting');
+      await Promise.all(strangers);
+      assert.ok(connected > 500, `${connected} strangers got a connection`);
+      assert.equal(server.stats.rejected, connected, 'every one that connected was dropped');
+      await waitFor(() => server.connectionCount === 0);
+      assert.equal(server.connectionCount, 0);
+    },
+    { maxLineBytes: 1024, maxConnections: 4096, tokenDeadlineMs: 300 },
   );
 });

@@ -32,9 +32,12 @@ export function registerRunCommands(context: RunCommandContext): vscode.Disposab
     } catch (error) {
       if (error instanceof PythonNotFound) {
         const open = t('Open Settings');
-        if ((await vscode.window.showErrorMessage(error.message, open)) === open) {
-          await vscode.commands.executeCommand('workbench.action.openSettings', 'proclens.pythonPath');
-        }
+        // Not awaited: the command ends now; the button works whenever it is clicked.
+        void vscode.window.showErrorMessage(error.message, open).then((answer) => {
+          if (answer === open) {
+            void vscode.commands.executeCommand('workbench.action.openSettings', 'proclens.pythonPath');
+          }
+        });
         return undefined;
       }
       throw error;

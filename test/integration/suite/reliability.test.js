@@ -1,0 +1,75 @@
+'use strict';
+// What must hold whatever goes wrong: bad interpreters, closing the window, trust.
+
+const assert = require('assert');
+const fs = require('fs');
+const path = require('path');
+const vscode = require('vscode');
+
+const manifest = require('../../../package.json');
+
+async function until(what, probe, timeoutMs = 20000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+const alive = (pid) => {
+  try {
+    return fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1][0] !== 'Z';
+  } catch {
+    return false;
+  }
+};
+
+describe('reliability', function () {
+  this.timeout(60000);
+  let api;
+  const config = () => vscode.workspace.getConfiguration('proclens');
+
+  before(async () => {
+    api = await vscode.extensions.getExtension('proclens.proclens').activate();
+  });
+
+  afterEach(async () => {
+    await config().update('pythonPath', undefined, vscode.ConfigurationTarget.Global);
+  });
+
+  for (const [what, interpreter] of [['not found', '/nonexistent/python3'], ['not Python', '/bin/true']]) {
+    it(`an interpreter that is ${what} starts nothing, and the extension keeps working`, async () => {
+      await config().update('pythonPath', interpreter, vscode.ConfigurationTarget.Global);
+      const runs = api.tracker.model.runs().length;
+      const runId = await vscode.commands.executeCommand('proclens.runExample', 's06_data_isolation');
+      assert.strictEqual(runId, undefined);
+      assert.strictEqual(api.tracker.model.runs().length, runs, 'no run was added');
+      await config().update('pythonPath', undefined, vscode.ConfigurationTarget.Global);
+      const next = await vscode.commands.executeCommand('proclens.runExample', 's06_data_isolation');
+      await until('the next run to finish', () => api.tracker.model.run(next).state === 'finished');
+      assert.strictEqual(api.tracker.model.run(next).exitCode, 0);
+    });
+  }
+
+  it('proclens.pythonPath cannot be set by a workspace, and running needs a trusted workspace', () => {
+    assert.strictEqual(manifest.contributes.configuration.properties['proclens.pythonPath'].scope, 'machine');
+    assert.strictEqual(manifest.capabilities.untrustedWorkspaces.supported, 'limited');
+    const runners = manifest.contributes.commands.filter((c) => /\.(runExample|runFile|runCommand|rerun)$/.test(c.command));
+    assert.strictEqual(runners.length, 4);
+    assert.ok(runners.every((c) => c.enablement === 'isWorkspaceTrusted'));
+  });
+
+  it('deactivating the extension (window closing) stops every live run: nothing is left', async () => {
+    process.env.PROCLENS_ECHO_PORT = '0';
+    const runId = await vscode.commands.executeCommand('proclens.runExample', 's07_socket_server');
+    await until('the server to run', () => api.tracker.model.processesOf(runId).some((p) => p.python));
+    const extension = vscode.extensions.getExtension('proclens.proclens');
+    // The module the host loaded: its deactivate() is what runs when the window closes.
+    const main = require(path.join(extension.extensionPath, 'dist', 'extension.js'));
+    await main.deactivate();
+    const pids = api.tracker.model.processesOf(runId).map((p) => p.pid);
+    await until('every process to be gone', () => pids.every((pid) => !alive(pid)));
+  });
+});

@@ -16,10 +16,10 @@ const util = require('util');
 const { chromium } = require('playwright-core');
 const { ensureCodeServer, ensureDebianPackages, repoRoot } = require('./ensureCodeServer');
 const { startCodeServer } = require('./codeServer');
+const browser = require('./browser');
+const { deadline } = browser;
+const { CHROMIUM, CHROMIUM_ARGS } = browser;
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 // Printed by test/integration/suite/index.js once mocha has finished.
 const RESULT_LINE = /PROCLENS_RESULT (\{.*?\})/;
 
@@ -36,26 +36,6 @@ function parseArgs(argv) {
 }
 
 const log = (msg) => console.log(`[integration] ${msg}`);
-
-// Rejects after `ms` with `message`; `clear()` disarms it.
-function deadline(ms, message) {
-  let timer;
-  const promise = new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(message)), ms); });
-  return { promise, clear: () => clearTimeout(timer) };
-}
-
-// Close the browser, but never let a wedged browser hang the run: playwright kills the
-// browser's process group itself when this process exits.
-async function closeBrowser(context) {
-  const limit = deadline(15000, 'closing chromium timed out');
-  try {
-    await Promise.race([context.close(), limit.promise]);
-  } catch (err) {
-    log(`${err.message}; it is killed when this process exits`);
-  } finally {
-    limit.clear();
-  }
-}
 
 async function runSuite({ suite, timeoutSeconds, extension }) {
   const suiteIndex = path.resolve(suite, 'index.js');
@@ -109,7 +89,7 @@ async function runSuite({ suite, timeoutSeconds, extension }) {
     return { exitCode: 1, counts };
   } finally {
     overall.clear();
-    if (context) await closeBrowser(context);
+    if (context) await browser.closeBrowser(context, log);
     await server.stop();
     process.removeListener('exit', removeBrowserDir);
     removeBrowserDir();

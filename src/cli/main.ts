@@ -4,7 +4,7 @@ import { ProcessControl } from '../core/control/processControl';
 import { findExecutable } from '../core/launch/findExecutable';
 import { LaunchError } from '../core/launch/launchedProgram';
 import { chooseLister } from '../core/scan/chooseLister';
-import { ProcessTracker, TrackedRun } from '../core/tracking/processTracker';
+import { LaunchedRun, ProcessTracker } from '../core/tracking/processTracker';
 import { parseCliArguments, RunArguments, USAGE } from './cliArguments';
 import { JsonLinesFile, processJson, runJson } from './jsonReport';
 import { renderRunTree } from './treeText';
@@ -46,7 +46,7 @@ async function runCommand(run: RunArguments): Promise<number> {
     change.runs.forEach((r) => json?.write({ type: 'run', ...runJson(r) }));
     change.processes.forEach((p) => json?.write({ type: 'process', ...processJson(p) }));
   });
-  let trackedRun: TrackedRun;
+  let trackedRun: LaunchedRun;
   try {
     trackedRun = await tracker.start({ command, stdio: 'inherit' });
   } catch (error) {

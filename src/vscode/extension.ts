@@ -34,7 +34,7 @@ export function activate(context: vscode.ExtensionContext): ProcLensApi {
     identify: (pid) => tracker.lister.identify(pid),
     scan: () => tracker.scanNow(),
   });
-  const sessions = new RunSessions(tracker, control, log);
+  const sessions = new RunSessions(tracker, control, log, context.workspaceState);
   const examples = new ExamplesView(loadExampleManifest(context.asAbsolutePath('examples')), context.asAbsolutePath('examples'));
   const processes = new ProcessesView(tracker.model, (run) => sessions.label(run));
   const processesTree = vscode.window.createTreeView(ViewIds.processes, { treeDataProvider: processes, showCollapseAll: true });
@@ -74,12 +74,13 @@ export function activate(context: vscode.ExtensionContext): ProcLensApi {
     }),
     { dispose: () => void tracker.dispose() },
   );
+  void sessions.restore(settings.terminateOnExit);
   stopOnExit = async () => {
     if (settings.terminateOnExit) {
       // The extension host gives deactivate a few seconds: a short grace, then SIGKILL.
       await sessions.stopAll(Math.min(settings.stopGraceMs, 1000));
     } else if (tracker.liveRuns().length) {
-      log.warn(`left running (terminateOnExit is off): ${tracker.liveRuns().map((r) => `PID ${r.program.pid}`).join(', ')}`);
+      log.warn(`left running (terminateOnExit is off): ${tracker.liveRuns().map((r) => `PID ${r.record.topPid}`).join(', ')}`);
     }
   };
   return { tracker, control, sessions, processesView: processes };

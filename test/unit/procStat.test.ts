@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import { LinuxProcLister } from '../../src/core/scan/linuxProcLister';
-import { parseBootTime, parseCmdline, parseProcStat } from '../../src/core/scan/procStat';
+import { parseBootTime, parseCmdline, parseProcStat, parseUptime } from '../../src/core/scan/procStat';
 
 // Captured on Linux 6.x: a process that named itself "a) b (c" with prctl(PR_SET_NAME), alive then as a zombie that exited with code 3.
 const RUNNING =
@@ -43,6 +43,8 @@ test('rejects text that is not a stat line', () => {
 test('finds btime in /proc/stat and splits cmdline on NUL', () => {
   assert.equal(parseBootTime('cpu  1 2 3\nintr 5\nbtime 1795867621\nprocesses 9\n'), 1795867621);
   assert.equal(parseBootTime('cpu 1\n'), undefined);
+  assert.equal(parseUptime('350735.47 234388.90\n'), 350735.47);
+  assert.equal(parseUptime(''), undefined);
   assert.deepEqual(parseCmdline('python3\0-c\0print("a b")\0'), ['python3', '-c', 'print("a b")']);
   assert.deepEqual(parseCmdline('/usr/bin/x with spaces\0'), ['/usr/bin/x with spaces']);
 });

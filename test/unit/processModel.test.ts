@@ -157,3 +157,12 @@ test('an exit code that arrives after the scan saw the process go is still recor
   apply({ kind: 'reaped', pid: 100, time: 2, child: 101, code: -15 });
   assert.deepEqual([model.find('r', 101)!.exitCode, model.find('r', 101)!.signal], [-15, 'SIGTERM']);
 });
+
+test('a child the scan found first takes its start time from the tracer, whose clock is finer', () => {
+  const { model, apply } = modelWithRun();
+  model.applyScan([snapshot(100, 1), snapshot(101, 100, { startTime: 999_000 })]);
+  assert.equal(model.find('r', 101)!.startedAt, 999_000);
+  apply(startEvent(100, 101, 'Process-1'));
+  assert.equal(model.find('r', 101)!.startedAt, 1_000_100);
+  assert.equal(model.find('r', 101)!.kind, 'mp-child');
+});

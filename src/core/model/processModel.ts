@@ -116,6 +116,13 @@ export class ProcessModel extends EventEmitter<ProcessModelEvents> {
   /** Ends the run once its program has exited and nothing of it is alive any more. */
   settleRun(runId: string): boolean {
     const run = this.requireRun(runId);
+    const top = run.topKey ? this.records.get(run.topKey) : undefined;
+    if (run.adopted && run.exitCode === undefined && top?.state === 'exited') {
+      // Not our child: its exit code went to its parent; what the scan saw is all there is.
+      run.exitCode = top.exitCode ?? null;
+      run.signal = top.signal;
+      this.touchRun(run);
+    }
     if (run.state === 'finished' || run.exitCode === undefined) {
       return run.state === 'finished';
     }
@@ -136,17 +143,22 @@ export class ProcessModel extends EventEmitter<ProcessModelEvents> {
         return this.onHello(run, event);
       case 'start': {
         const child = this.beginning(run, event.child, 'mp-child', event.name, event.time);
+        const seenByScanOnly = !child.traced;
         child.parentPid = event.pid;
         child.parentKey = this.find(runId, event.pid)?.key ?? child.parentKey;
         this.becomeMultiprocessingChild(child, event.name, event.daemon);
         child.startMethod = event.method ?? child.startMethod;
         child.target = event.target ?? undefined;
         child.startSite = event.site ?? undefined;
-        child.startedAt = Math.min(child.startedAt ?? event.time, event.time);
+        // The tracer's clock is finer than the scan's start time (clock ticks): prefer it.
+        child.startedAt = seenByScanOnly ? event.time : Math.min(child.startedAt ?? event.time, event.time);
         return this.touch(child);
       }
       case 'boot': {
         const child = this.beginning(run, event.pid, 'mp-child', event.name, event.time, event.ppid);
+        if (!child.traced) {
+          child.startedAt = event.time;
+        }
         this.becomeMultiprocessingChild(child, event.name, event.daemon);
         return this.touch(child);
       }

@@ -83,6 +83,8 @@ export interface RunRecord {
   signal?: string;
   /** Set when the program could not be started at all. */
   error?: string;
+  /** Followed again after a restart, by the OS scan only: no output, no exit code but what the scan saw. */
+  adopted?: boolean;
 }
 
 export const isAlive = (record: Pick<ProcessRecord, 'state'>): boolean =>

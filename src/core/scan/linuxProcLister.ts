@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { ProcessLister, ProcessSnapshot } from './processSnapshot';
-import { CLOCK_TICKS_PER_SECOND, parseBootTime, parseCmdline, parseProcStat, ProcStat } from './procStat';
+import { CLOCK_TICKS_PER_SECOND, parseBootTime, parseCmdline, parseProcStat, parseUptime, ProcStat } from './procStat';
 
 /**
  * Lists processes by reading /proc directly: one small read a process, no
@@ -15,8 +15,7 @@ export class LinuxProcLister implements ProcessLister {
   private readonly pageBytes: number;
 
   constructor(private readonly procRoot = '/proc') {
-    const bootSeconds = parseBootTime(readText(`${procRoot}/stat`) ?? '');
-    this.bootTimeMs = (bootSeconds ?? 0) * 1000;
+    this.bootTimeMs = bootTime(procRoot);
     this.pageBytes = pageSize();
   }
 
@@ -74,6 +73,19 @@ function readText(file: string): string | undefined {
     // The process ended between readdir and read: it is simply not there.
     return undefined;
   }
+}
+
+/**
+ * When the machine booted, in epoch milliseconds. /proc/uptime has
+ * hundredths of a second; `btime` in /proc/stat only whole seconds, which
+ * would put every start time up to a second early.
+ */
+function bootTime(procRoot: string): number {
+  const uptime = parseUptime(readText(`${procRoot}/uptime`) ?? '');
+  if (uptime !== undefined) {
+    return Date.now() - uptime * 1000;
+  }
+  return (parseBootTime(readText(`${procRoot}/stat`) ?? '') ?? 0) * 1000;
 }
 
 function pageSize(): number {

@@ -60,6 +60,12 @@ export function parseBootTime(procStatText: string): number | undefined {
   return match ? Number(match[1]) : undefined;
 }
 
+/** Seconds since boot, the first number of /proc/uptime ("350735.47 234388.90"). */
+export function parseUptime(text: string): number | undefined {
+  const seconds = Number(text.trim().split(/\s+/)[0]);
+  return text.trim() && Number.isFinite(seconds) ? seconds : undefined;
+}
+
 /** /proc/PID/cmdline: arguments separated and ended by NUL. */
 export function parseCmdline(text: string): string[] {
   const parts = text.split('\0');

@@ -29,18 +29,35 @@ export interface TrackerEvents {
   log: [level: 'info' | 'warn' | 'error', message: string];
 }
 
-/** One run: the program, its tracer connection, and a promise that settles when all of it has ended. */
+/**
+ * One run and a promise that settles when all of it has ended. A run this
+ * tracker started has its program (I/O, exit code) and tracer connection; an
+ * adopted run (found again after a restart) is followed by the OS scan only.
+ */
 export class TrackedRun {
   constructor(
     readonly record: RunRecord,
-    readonly program: LaunchedProgram,
-    readonly events: EventServer,
     readonly finished: Promise<RunRecord>,
+    readonly program?: LaunchedProgram,
+    readonly events?: EventServer,
   ) {}
 
   get id(): string {
     return this.record.id;
   }
+}
+
+/** A run this tracker started itself. */
+export type LaunchedRun = TrackedRun & { readonly program: LaunchedProgram; readonly events: EventServer };
+
+/** What is needed to find a run's program again, e.g. after the editor restarted. */
+export interface AdoptOptions {
+  readonly pid: number;
+  /** The identity recorded when it was started: a pid that now names another process is not adopted. */
+  readonly identity?: string;
+  readonly command: readonly string[];
+  readonly cwd: string;
+  readonly startedAt?: number;
 }
 
 interface LiveRun {
@@ -74,8 +91,8 @@ export class ProcessTracker extends EventEmitter<TrackerEvents> {
   }
 
   /** Starts a program under tracking. Rejects with a LaunchError when it cannot start. */
-  async start(options: RunOptions): Promise<TrackedRun> {
-    const id = `run-${++this.runCounter}-${Date.now().toString(36)}`;
+  async start(options: RunOptions): Promise<LaunchedRun> {
+    const id = this.newRunId();
     const cwd = options.cwd ?? process.cwd();
     const record: RunRecord = { id, command: [...options.command], cwd, startedAt: Date.now(), state: 'live' };
     const events = new EventServer();
@@ -104,16 +121,40 @@ export class ProcessTracker extends EventEmitter<TrackerEvents> {
     }
     this.model.programStarted(id, program.pid, options.command);
     this.emit('log', 'info', `${id}: started PID ${program.pid}: ${options.command.join(' ')}`);
-    let resolve!: (record: RunRecord) => void;
-    const finished = new Promise<RunRecord>((r) => (resolve = r));
-    const run = new TrackedRun(record, program, events, finished);
-    this.live.set(id, { run, resolve });
+    const run = this.follow(record, program, events) as LaunchedRun;
     program.on('exit', (code) => {
       this.model.programExited(id, code);
       this.emit('log', 'info', `${id}: PID ${program.pid} exited with ${code}`);
       // Let the tracer's last lines arrive before deciding the run has ended.
       setTimeout(() => void this.scanNow(), 30);
     });
+    this.scheduleScan(0);
+    return run;
+  }
+
+  /**
+   * Follows a process this tracker did not start (its program survived an
+   * editor restart): its tree comes from the OS scan alone. Undefined when the
+   * pid is gone or now names another process.
+   */
+  async adopt(options: AdoptOptions): Promise<TrackedRun | undefined> {
+    const identity = await this.lister.identify(options.pid);
+    if (identity === undefined || (options.identity !== undefined && identity !== options.identity)) {
+      return undefined;
+    }
+    const id = this.newRunId();
+    const record: RunRecord = {
+      id,
+      command: [...options.command],
+      cwd: options.cwd,
+      startedAt: options.startedAt ?? Date.now(),
+      state: 'live',
+      adopted: true,
+    };
+    this.model.addRun(record);
+    this.model.programStarted(id, options.pid, options.command).identity = identity;
+    this.emit('log', 'info', `${id}: following PID ${options.pid} again: ${options.command.join(' ')}`);
+    const run = this.follow(record);
     this.scheduleScan(0);
     return run;
   }
@@ -146,9 +187,21 @@ export class ProcessTracker extends EventEmitter<TrackerEvents> {
   /** Stops scanning and closes every tracer connection. Does not signal anything: see ProcessControl.stopRun. */
   async dispose(): Promise<void> {
     clearTimeout(this.scanTimer);
-    await Promise.all([...this.live.values()].map((l) => l.run.events.close()));
+    await Promise.all([...this.live.values()].map((l) => l.run.events?.close()));
     this.live.clear();
     this.model.dispose();
+  }
+
+  private newRunId(): string {
+    return `run-${++this.runCounter}-${Date.now().toString(36)}`;
+  }
+
+  private follow(record: RunRecord, program?: LaunchedProgram, events?: EventServer): TrackedRun {
+    let resolve!: (record: RunRecord) => void;
+    const finished = new Promise<RunRecord>((r) => (resolve = r));
+    const run = new TrackedRun(record, finished, program, events);
+    this.live.set(record.id, { run, resolve });
+    return run;
   }
 
   private scheduleScan(delayMs: number): void {
@@ -166,9 +219,9 @@ export class ProcessTracker extends EventEmitter<TrackerEvents> {
     for (const [id, { run, resolve }] of this.live) {
       // A process's last lines can still be unread when its exit is noticed (a busy machine
       // runs this scan before the sockets are read): its connection closes only after them.
-      if (run.events.connectionCount === 0 && this.model.settleRun(id)) {
+      if ((run.events?.connectionCount ?? 0) === 0 && this.model.settleRun(id)) {
         this.live.delete(id);
-        await run.events.close();
+        await run.events?.close();
         this.model.flushNow();
         resolve(run.record);
       }

@@ -126,7 +126,11 @@ export function registerRunCommands(context: RunCommandContext): vscode.Disposab
       const request = run && sessions.request(run.id);
       return request ? launch([...request.command], request.cwd, request.label) : undefined;
     }),
-    vscode.commands.registerCommand(CommandIds.clearExited, (node?: RunRecord) => model.clearExited(node?.id)),
+    vscode.commands.registerCommand(CommandIds.clearExited, (node?: RunRecord) => {
+      const finished = model.runs().filter((r) => r.state === 'finished' && (!node || r.id === node.id));
+      model.clearExited(node?.id);
+      sessions.forget(finished.map((r) => r.id));
+    }),
     vscode.commands.registerCommand(CommandIds.refresh, context.refresh),
     vscode.commands.registerCommand(CommandIds.showOutput, () => log.show()),
   ];

@@ -5,7 +5,7 @@ import { LaunchError } from '../../core/launch/launchedProgram';
 import { describeExitCode } from '../../core/model/exitCodes';
 import { RunRecord } from '../../core/model/processRecord';
 import { formatExitCode } from '../../core/present/processText';
-import { ProcessTracker, TrackedRun } from '../../core/tracking/processTracker';
+import { LaunchedRun, ProcessTracker, TrackedRun } from '../../core/tracking/processTracker';
 import { settings } from '../settings';
 import { RunTerminal } from './runTerminal';
 
@@ -20,9 +20,17 @@ export interface RunRequest {
 interface Session {
   readonly request: RunRequest;
   readonly run: TrackedRun;
-  readonly terminal: vscode.Terminal;
-  readonly pty: RunTerminal;
+  readonly terminal?: vscode.Terminal;
 }
+
+/** A live run as remembered across a window reload (workspace state). */
+export interface RememberedRun extends RunRequest {
+  readonly pid: number;
+  readonly identity?: string;
+  readonly startedAt: number;
+}
+
+const REMEMBERED_KEY = 'proclens.liveRuns';
 
 /** The runs started from VS Code, each with its terminal. */
 export class RunSessions implements vscode.Disposable {
@@ -32,6 +40,7 @@ export class RunSessions implements vscode.Disposable {
     private readonly tracker: ProcessTracker,
     private readonly control: ProcessControl,
     private readonly log: vscode.LogOutputChannel,
+    private readonly memory: vscode.Memento,
   ) {}
 
   request(runId: string): RunRequest | undefined {
@@ -48,7 +57,7 @@ export class RunSessions implements vscode.Disposable {
       void vscode.window.showWarningMessage(vscode.l10n.t('ProcLens runs nothing in an untrusted workspace. Trust the workspace to run programs.'));
       return undefined;
     }
-    let run: TrackedRun;
+    let run: LaunchedRun;
     try {
       run = await this.tracker.start({ command: request.command, cwd: request.cwd, stdio: 'pipe' });
     } catch (error) {
@@ -64,8 +73,9 @@ export class RunSessions implements vscode.Disposable {
       closed: () => void this.terminalClosed(run.id),
     });
     const terminal = vscode.window.createTerminal({ name: `ProcLens: ${request.label}`, pty, iconUrl: new vscode.ThemeIcon('type-hierarchy') } as vscode.ExtensionTerminalOptions);
-    this.sessions.set(run.id, { request, run, terminal, pty });
+    this.sessions.set(run.id, { request, run, terminal });
     terminal.show(true);
+    void this.remember();
     const decoder = (stream: 'stdout' | 'stderr') => {
       const utf8 = new TextDecoder('utf-8');
       run.program.on(stream, (data) => pty.write(utf8.decode(data, { stream: true })));
@@ -75,8 +85,43 @@ export class RunSessions implements vscode.Disposable {
     run.program.on('exit', (code) => {
       pty.notice(vscode.l10n.t('[ProcLens] {0} exited with code {1}: {2}', request.label, formatExitCode(code), describeExitCode(code)));
     });
-    void run.finished.then(() => this.log.info(`${run.id} finished`));
+    void run.finished.then(() => {
+      this.log.info(`${run.id} finished`);
+      void this.remember();
+    });
     return run;
+  }
+
+  /**
+   * Finds again the runs that were live when the window last closed or
+   * reloaded: each still alive is shown (followed by the OS scan) or, with
+   * `stop`, stopped. None is forgotten without a word.
+   */
+  async restore(stop: boolean): Promise<TrackedRun[]> {
+    const remembered = this.memory.get<RememberedRun[]>(REMEMBERED_KEY, []);
+    const found: TrackedRun[] = [];
+    // Without the recorded identity a pid may name someone else's process by now: skip it.
+    for (const entry of remembered.filter((e) => e.identity !== undefined)) {
+      const run = await this.tracker.adopt(entry);
+      if (run) {
+        this.sessions.set(run.id, { request: entry, run });
+        found.push(run);
+      }
+    }
+    if (found.length) {
+      const labels = found.map((r) => this.label(r.record)).join(', ');
+      this.log.info(`${stop ? 'stopping' : 'showing'} runs left from before the reload: ${labels}`);
+      if (stop) {
+        await Promise.all(found.map((r) => this.stop(r.id)));
+      }
+      void vscode.window.showInformationMessage(
+        stop
+          ? vscode.l10n.t('ProcLens stopped {0} run(s) still going from before the window reloaded: {1}', found.length, labels)
+          : vscode.l10n.t('ProcLens found {0} run(s) still going from before the window reloaded: {1}. Their output cannot be shown again.', found.length, labels),
+      );
+    }
+    await this.remember();
+    return found;
   }
 
   async stop(runId: string): Promise<void> {
@@ -93,11 +138,31 @@ export class RunSessions implements vscode.Disposable {
     await Promise.all(this.tracker.liveRuns().map((run) => this.control.stopRun(run.id, graceMs)));
   }
 
+  /** The runs were cleared from the view: their terminals go with them. */
+  forget(runIds: readonly string[]): void {
+    for (const id of runIds) {
+      this.sessions.get(id)?.terminal?.dispose();
+      this.sessions.delete(id);
+    }
+  }
+
   dispose(): void {
     for (const session of this.sessions.values()) {
-      session.terminal.dispose();
+      session.terminal?.dispose();
     }
     this.sessions.clear();
+  }
+
+  private async remember(): Promise<void> {
+    const live = [...this.sessions.values()].filter((s) => s.run.record.state === 'live' && s.run.record.topPid !== undefined);
+    const entries: RememberedRun[] = [];
+    for (const { request, run } of live) {
+      const top = run.record.topKey ? this.tracker.model.get(run.record.topKey) : undefined;
+      const pid = run.record.topPid!;
+      const identity = top?.identity ?? (await this.tracker.lister.identify(pid));
+      entries.push({ ...request, command: [...request.command], pid, identity, startedAt: run.record.startedAt });
+    }
+    await this.memory.update(REMEMBERED_KEY, entries);
   }
 
   private async terminalClosed(runId: string): Promise<void> {

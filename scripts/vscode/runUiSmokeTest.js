@@ -1,0 +1,584 @@
+'use strict';
+// UI smoke test: uses ProcLens the way a person does, in a real VS Code workbench.
+// code-server (from npm) serves the workbench with the repository installed as an extension;
+// Debian's chromium (through playwright-core) clicks the activity bar, the inline actions of
+// the tree rows and the command palette, and reads what the rows show.
+//
+//   node esbuild.js && node scripts/vscode/runUiSmokeTest.js [--no-readme-picture]
+//
+// Screenshots go to test-results/ui-*.png (test-results/ui-failure.png when a check fails);
+// the §6 run is also saved as docs/screenshot-processes.png, the README picture, unless
+// --no-readme-picture is given (it changes on every run: PIDs, times).
+// The last line printed is always `ui: N passed, M failed`; the exit code is 0 only when
+// every check passed.
+
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const { chromium } = require('playwright-core');
+const { ensureCodeServer, ensureDebianPackages, repoRoot } = require('./ensureCodeServer');
+const { startCodeServer } = require('./codeServer');
+const browser = require('./browser');
+const { CHROMIUM, CHROMIUM_ARGS } = browser;
+
+const VIEWPORT = { width: 1400, height: 900 };
+// The window size of the README picture: the whole window, smaller, so nothing is cut off.
+const README_VIEWPORT = { width: 1200, height: 780 };
+const CJK_FONT_PACKAGE = 'fonts-wqy-microhei'; // 1.6 MB; fonts-noto-cjk is 56 MB
+const examplesFolder = path.join(repoRoot, 'examples');
+const resultsDir = path.join(repoRoot, 'test-results');
+const readmePicture = path.join(repoRoot, 'docs', 'screenshot-processes.png');
+
+// What a person looks at. The container and view ids come from package.json.
+const SIDEBAR = '[id="workbench.view.extension.proclens"]';
+const ACTIVITY_ITEM = '.activitybar .action-item a[aria-label^="ProcLens"]';
+const listOf = (view) => `${SIDEBAR} .monaco-list[aria-label="${view}"]`;
+const rowsOf = (view) => `${listOf(view)} .monaco-list-row`;
+const MINUS = '\u2212'; // exit codes below zero are shown with a typographic minus: −15
+
+const S06 = { title: 'Start four processes', file: 's06_start_four_processes.py' };
+const S08 = { title: 'Start all, then join all', file: 's08_join_all.py' };
+const CHILDREN = ['Process-1', 'Process-2', 'Process-3', 'Process-4'];
+
+const log = (msg) => console.log(`[ui] ${msg}`);
+const elapsed = (since) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
+
+class CheckFailed extends Error {}
+const deadline = (ms, message) => browser.deadline(ms, message, (text) => new CheckFailed(text));
+
+// ---------------------------------------------------------------------------------------------
+// Reading the views
+
+/** The rendered rows of a view, in order: label, description, tree level, expanded state. */
+async function readRows(page, view) {
+  return page.locator(rowsOf(view)).evaluateAll((rows) => rows
+    .map((row) => ({
+      index: Number(row.getAttribute('data-index')),
+      level: Number(row.getAttribute('aria-level') || 1),
+      expanded: row.getAttribute('aria-expanded'),
+      label: (row.querySelector('.label-name')?.textContent || row.getAttribute('aria-label') || '').trim(),
+      description: (row.querySelector('.label-description')?.textContent || '').trim(),
+    }))
+    .sort((a, b) => a.index - b.index));
+}
+
+const rowText = (r) => `${'  '.repeat(Math.max(0, r.level - 1))}${r.expanded === 'false' ? '▸ ' : r.expanded === 'true' ? '▾ ' : '  '}` +
+  `${r.label}${r.description ? `  —  ${r.description}` : ''}`;
+
+function printRows(title, rows) {
+  log(`${title}${rows.length ? ':' : ': (no rows)'}`);
+  for (const r of rows) console.log(`        ${rowText(r)}`);
+}
+
+/** The rows of one run in the Processes view: its top row (label = file name) and everything below it. */
+function runBlock(rows, file) {
+  const start = rows.findIndex((r) => r.level === 1 && r.label === file);
+  if (start < 0) return undefined;
+  let end = start + 1;
+  while (end < rows.length && rows[end].level > 1) end++;
+  return { run: rows[start], processes: rows.slice(start + 1, end) };
+}
+
+// Which check is current; a wait of an abandoned check stops polling.
+const polling = { check: 0 };
+
+/**
+ * Polls the rows of `view` until `test(rows)` returns something truthy, and returns that.
+ * Prints the rows whenever they change, so the log shows what a person saw on the way.
+ */
+async function waitForRows(page, view, what, test, { timeoutMs }) {
+  const until = Date.now() + timeoutMs;
+  const check = polling.check;
+  let shown = '';
+  for (;;) {
+    // The check this wait belongs to has failed already (its time limit): stop quietly.
+    if (polling.check !== check) throw new CheckFailed('abandoned');
+    const rows = await readRows(page, view);
+    const text = rows.map(rowText).join('\n');
+    if (text !== shown) {
+      printRows(`${view} view now shows`, rows);
+      shown = text;
+    }
+    const result = test(rows);
+    if (result) return result;
+    if (Date.now() > until) {
+      throw new CheckFailed(`${view} view: no ${what} within ${timeoutMs / 1000} s`);
+    }
+    await page.waitForTimeout(200); // a polling interval, not a wait for something
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Acting on the workbench
+
+/** Moves the mouse to an empty spot of the editor area, so no hover or row highlight is left over. */
+async function moveMouseAway(page) {
+  await page.mouse.move(VIEWPORT.width - 60, 120);
+  await page.locator('.monaco-hover, .workbench-hover').first()
+    .waitFor({ state: 'hidden', timeout: 5000 }).catch(() => { /* a lingering hover only spoils the look */ });
+}
+
+/** Hovers a row and clicks its inline action (the icons that show on hover). */
+async function clickInlineAction(page, row, action) {
+  await row.scrollIntoViewIfNeeded();
+  await row.hover();
+  const button = row.locator(`.actions a.action-label[aria-label="${action}"]`);
+  await button.waitFor({ state: 'visible', timeout: 10000 });
+  await button.click();
+}
+
+/** Runs a palette command as a person does: F1, type, pick the entry, Enter. */
+async function runPaletteCommand(page, title, timeoutMs) {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: timeoutMs });
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first()
+    .waitFor({ state: 'visible', timeout: timeoutMs });
+  await page.keyboard.press('Enter');
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: timeoutMs });
+}
+
+/** Drags the sash between the side bar and the editor, so the rows' descriptions fit. */
+async function widenSideBar(page, width) {
+  const sidebar = page.locator('#workbench\\.parts\\.sidebar');
+  const box = await sidebar.boundingBox();
+  if (!box || box.width >= width) return;
+  const y = box.y + box.height / 2;
+  await page.mouse.move(box.x + box.width, y);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width + (width - box.width) / 2, y, { steps: 5 });
+  await page.mouse.move(box.x + width, y, { steps: 5 });
+  await page.mouse.up();
+  const after = await sidebar.boundingBox();
+  log(`side bar width: ${Math.round(box.width)} px -> ${Math.round(after ? after.width : box.width)} px`);
+  // Leave the sash, and let its hover highlight fade, before anything is photographed.
+  await page.mouse.move(VIEWPORT.width - 60, 120);
+  await page.waitForFunction(() => [...document.querySelectorAll('.monaco-sash')].every((sash) => {
+    const clear = (color) => color === 'rgba(0, 0, 0, 0)' || color === 'transparent';
+    return clear(getComputedStyle(sash).backgroundColor) && clear(getComputedStyle(sash, '::before').backgroundColor);
+  }), null, { timeout: 5000 }).catch(() => { /* only the look suffers */ });
+}
+
+async function screenshot(page, name, options = {}) {
+  const file = path.join(resultsDir, name);
+  await page.screenshot({ path: file, ...options });
+  log(`screenshot ${path.relative(repoRoot, file)}`);
+  return file;
+}
+
+/** Notification toasts on screen (errors from the extension show up here). */
+async function notifications(page) {
+  return page.locator('.notifications-toasts .notification-toast').evaluateAll((toasts) =>
+    toasts.map((t) => t.textContent.replace(/\s+/g, ' ').trim()).filter(Boolean)).catch(() => []);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The checks
+
+function checks(state) {
+  // The page only exists once the second check has opened it.
+  const examplesRow = (title) => state.page.locator(rowsOf('Examples')).filter({
+    has: state.page.locator('.label-name', { hasText: new RegExp(`^\\s*${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`) }),
+  }).first();
+  // A process row by its PID: the rows are re-rendered on every change, the PID stays.
+  const processRow = (name, pid) => state.page.locator(`${rowsOf('Processes')}[aria-label^="${name}, PID ${pid} "]`).first();
+  const pidOf = (row) => (/PID (\d+)/.exec(row.description) || [])[1];
+  const notePids = (rows) => rows.forEach((r) => { const pid = pidOf(r); if (pid) state.pids.add(Number(pid)); });
+
+  const runAppears = (file) => (rows) => {
+    const block = runBlock(rows, file);
+    return block && block.processes.some((r) => r.label === 'MainProcess') ? block : undefined;
+  };
+
+  return [
+    {
+      name: 'code-server starts with ProcLens installed',
+      timeoutMs: 15 * 60 * 1000, // the first run installs code-server (about 2 min, more on a slow machine)
+      async run() {
+        await ensureCodeServer({ log });
+        await ensureDebianPackages(['chromium'], { log });
+        // The lesson's programs print Chinese; without a CJK font chromium draws boxes.
+        await ensureDebianPackages([CJK_FONT_PACKAGE], { log }).catch((err) =>
+          log(`warning: ${err.message.split('\n')[0]}; Chinese text will show as boxes in the screenshots`));
+        const { version, publisher, name } = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));
+        if (!fs.existsSync(path.join(repoRoot, 'dist', 'extension.js'))) {
+          throw new CheckFailed('dist/extension.js is missing: build first (node esbuild.js)');
+        }
+        const started = Date.now();
+        state.server = await startCodeServer({
+          folder: examplesFolder, log, gallery: false, startTimeoutMs: 120000,
+          // Installed the way a user's extension is: a <publisher>.<name>-<version> folder.
+          extensionLinks: { [`${publisher}.${name}-${version}`]: repoRoot },
+          extraSettings: {
+            'git.openRepositoryInParentFolders': 'never',
+            'workbench.tips.enabled': false,
+            'workbench.enableExperiments': false,
+            'workbench.secondarySideBar.defaultVisibility': 'hidden',
+            'workbench.layoutControl.enabled': false,
+            'chat.commandCenter.enabled': false,
+            'extensions.ignoreRecommendations': true,
+            'telemetry.telemetryLevel': 'off',
+            'update.mode': 'none',
+            'window.commandCenter': false,
+            'terminal.integrated.enablePersistentSessions': false,
+            // The extension opens its own copy of the examples: the breadcrumbs would show a
+            // long scratch path. Neither they nor the minimap add anything to a screenshot.
+            'breadcrumbs.enabled': false,
+            'editor.minimap.enabled': false,
+          },
+        });
+        log(`code-server answers at ${state.server.url} (${elapsed(started)})`);
+      },
+    },
+    {
+      name: 'the ProcLens side bar shows the examples',
+      timeoutMs: 180000,
+      async run() {
+        const started = Date.now();
+        state.context = await chromium.launchPersistentContext(state.browserDir, {
+          executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, viewport: VIEWPORT, timeout: 60000,
+          // Playwright's own handlers would exit at once on a signal; ours cleans up first.
+          handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false,
+        });
+        const page = state.page = state.context.pages()[0] || (await state.context.newPage());
+        page.on('crash', () => log('the workbench page crashed'));
+        page.setDefaultTimeout(60000);
+        const url = `${state.server.url}?folder=${encodeURIComponent(examplesFolder).replace(/%2F/g, '/')}`;
+        log(`opening ${url}`);
+        await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 60000 });
+        await page.locator(ACTIVITY_ITEM).waitFor({ state: 'visible', timeout: 120000 });
+        log(`workbench up (${elapsed(started)}); clicking the ProcLens activity bar item`);
+        await page.locator(ACTIVITY_ITEM).click();
+        const rows = await waitForRows(page, 'Examples', `rows "§6 Starting processes" and "${S06.title}"`, (rs) =>
+          rs.some((r) => r.label.startsWith('§6')) && rs.some((r) => r.label === S06.title) && rs, { timeoutMs: 60000 });
+        if (!rows.some((r) => r.label === S08.title)) throw new CheckFailed(`no "${S08.title}" row among the examples`);
+        await page.locator(listOf('Processes')).waitFor({ state: 'attached', timeout: 30000 });
+        await widenSideBar(page, 470);
+        await moveMouseAway(page);
+        await screenshot(page, 'ui-01-examples.png');
+      },
+    },
+    {
+      name: `"${S06.title}" (▶ Run Example) shows MainProcess with Process-1..Process-4`,
+      timeoutMs: 90000,
+      async run() {
+        const { page } = state;
+        const row = examplesRow(S06.title);
+        // A person reads the program first: the second inline action opens it in the editor.
+        await clickInlineAction(page, row, 'Open Source');
+        await page.locator(`.tabs-container .tab[aria-label*="${S06.file}"]`).first().waitFor({ state: 'visible', timeout: 30000 });
+        log(`${S06.file} is open in the editor; clicking ▶ Run Example`);
+        await clickInlineAction(page, row, 'Run Example');
+        state.s06Started = Date.now();
+        await waitForRows(page, 'Processes', `run ${S06.file} with Process-1..Process-4 under MainProcess`, (rows) => {
+          notePids(rows);
+          const block = runAppears(S06.file)(rows);
+          if (!block) return undefined;
+          const main = block.processes.find((r) => r.label === 'MainProcess');
+          return CHILDREN.every((c) => block.processes.some((r) => r.label === c && r.level === main.level + 1));
+        }, { timeoutMs: 80000 });
+        log(`all four children on screen ${elapsed(state.s06Started)} after the click`);
+      },
+    },
+    {
+      name: `"${S06.title}": the four children end with "exited 0"`,
+      timeoutMs: 90000,
+      async run() {
+        const { page } = state;
+        const block = await waitForRows(page, 'Processes', `"exited 0" for Process-1..Process-4 and the finished run`, (rows) => {
+          notePids(rows);
+          const b = runBlock(rows, S06.file);
+          return b && CHILDREN.every((c) => b.processes.some((r) => r.label === c && /· exited 0\b/.test(r.description))) &&
+            /exited 0/.test(b.run.description) && b;
+        }, { timeoutMs: 80000 });
+        const main = block.processes.find((r) => r.label === 'MainProcess');
+        if (!main || !/exited 0/.test(main.description)) throw new CheckFailed(`MainProcess shows "${main && main.description}", not exited 0`);
+        log(`${S06.file} finished ${elapsed(state.s06Started)} after the click`);
+        await moveMouseAway(page);
+        await screenshot(page, 'ui-02-s06-run.png');
+        if (state.readmePicture) await saveReadmePicture(page);
+      },
+    },
+    {
+      name: `"${S08.title}" (▶ Run Example) shows Process-1 alive`,
+      timeoutMs: 90000,
+      async run() {
+        const { page } = state;
+        await clickInlineAction(page, examplesRow(S08.title), 'Run Example');
+        state.s08Started = Date.now();
+        state.alive = await waitForRows(page, 'Processes', `row "Process-1 · alive" in run ${S08.file}`, (rows) => {
+          notePids(rows);
+          const b = runBlock(rows, S08.file);
+          const p1 = b && b.processes.find((r) => r.label === 'Process-1' && /· alive\b/.test(r.description));
+          const main = b && b.processes.find((r) => r.label === 'MainProcess');
+          if (main && /joining/.test(main.description)) state.joining.add(main.description.replace(/^PID \d+ · /, ''));
+          return p1;
+        }, { timeoutMs: 80000 });
+        log(`Process-1 (PID ${pidOf(state.alive)}) alive ${elapsed(state.s08Started)} after the click`);
+      },
+    },
+    {
+      name: 'Terminate (inline) on Process-1 gives "exited −15 (SIGTERM)"',
+      timeoutMs: 60000,
+      async run() {
+        const { page } = state;
+        const pid = pidOf(state.alive);
+        const row = processRow('Process-1', pid);
+        // The children sleep 3 s: on a slow machine Process-1 may end on its own first, and
+        // then its row has no Terminate action any more. Say so rather than just time out.
+        const tooLate = async () => {
+          const b = runBlock(await readRows(page, 'Processes'), S08.file);
+          const p1 = b && b.processes.find((r) => r.label === 'Process-1');
+          return p1 && /exited 0/.test(p1.description)
+            ? `Process-1 ended by itself ("${p1.description}") before Terminate was clicked; the machine is too slow for the 3 s the child sleeps`
+            : undefined;
+        };
+        try {
+          await clickInlineAction(page, row, 'Terminate');
+        } catch (err) {
+          throw new CheckFailed((await tooLate()) || `could not click Terminate on Process-1: ${err.message.split('\n')[0]}`);
+        }
+        log(`clicked Terminate on Process-1 (PID ${pid}) ${elapsed(state.s08Started)} after the run started`);
+        const expected = new RegExp(`· exited ${MINUS}15 \\(SIGTERM\\)`);
+        await waitForRows(page, 'Processes', `"exited ${MINUS}15 (SIGTERM)" on Process-1 (PID ${pid})`, (rows) => {
+          notePids(rows);
+          const b = runBlock(rows, S08.file);
+          const main = b && b.processes.find((r) => r.label === 'MainProcess');
+          if (main && /joining/.test(main.description)) state.joining.add(main.description.replace(/^PID \d+ · /, ''));
+          const p1 = b && b.processes.find((r) => r.label === 'Process-1' && r.description.startsWith(`PID ${pid} `));
+          if (p1 && /· exited 0\b/.test(p1.description)) {
+            throw new CheckFailed(`Process-1 shows "${p1.description}": it ended by itself, the Terminate click came too late or did nothing`);
+          }
+          return p1 && expected.test(p1.description);
+        }, { timeoutMs: 50000 });
+        await moveMouseAway(page);
+        await screenshot(page, 'ui-03-terminated.png');
+        log(state.joining.size
+          ? `(also seen on MainProcess: ${[...state.joining].map((d) => `"${d}"`).join(', ')})`
+          : '(MainProcess was not seen "joining" while polling; optional, not a failure)');
+      },
+    },
+    {
+      name: 'ProcLens: Clear Exited (palette) removes the finished runs',
+      timeoutMs: 90000,
+      async run() {
+        const { page } = state;
+        // Let both runs finish first, so what the command removes is known: every exited
+        // process and every finished run, which here is everything.
+        const before = await waitForRows(page, 'Processes', 'both runs finished', (rows) => {
+          notePids(rows);
+          const a = runBlock(rows, S06.file);
+          const b = runBlock(rows, S08.file);
+          return a && b && /exited/.test(a.run.description) && /exited/.test(b.run.description) &&
+            [...a.processes, ...b.processes].every((r) => /exited/.test(r.description)) && rows;
+        }, { timeoutMs: 40000 });
+        log(`running "ProcLens: Clear Exited" from the palette with ${before.length} rows in the Processes view`);
+        await runPaletteCommand(page, 'ProcLens: Clear Exited', 30000);
+        await waitForRows(page, 'Processes', 'empty Processes view after Clear Exited', (rows) => rows.length === 0, { timeoutMs: 30000 });
+        // With no runs left, the view shows its welcome text again.
+        await page.locator(`${SIDEBAR} .welcome-view-content`, { hasText: 'No runs yet' }).waitFor({ state: 'visible', timeout: 20000 });
+        log(`the Processes view went from ${before.length} rows to 0 and shows "No runs yet" again`);
+        await moveMouseAway(page);
+        await screenshot(page, 'ui-04-cleared.png');
+      },
+    },
+  ];
+}
+
+/** Waits until the workbench has laid itself out for the current window size. */
+async function waitForLayout(page, { width, height }) {
+  await page.waitForFunction(({ w, h }) => {
+    const bench = document.querySelector('.monaco-workbench');
+    return bench && bench.offsetWidth === w && bench.offsetHeight === h;
+  }, { w: width, h: height }, { timeout: 20000 });
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+}
+
+/**
+ * The README picture: the whole window at a smaller size, with the ProcLens side bar showing
+ * the finished §6 run, the program's code (scrolled past the header comments) and the output
+ * in its terminal. The window goes back to its test size afterwards.
+ */
+async function saveReadmePicture(page) {
+  fs.mkdirSync(path.dirname(readmePicture), { recursive: true });
+  await page.setViewportSize(README_VIEWPORT);
+  try {
+    await waitForLayout(page, README_VIEWPORT);
+    // Scroll the editor so that the code, not the header comments, is in view, as a person
+    // would: click into the editor, Ctrl+Home, then Ctrl+Down (scroll one line) per comment line.
+    const source = fs.readFileSync(path.join(examplesFolder, S06.file), 'utf8').split('\n');
+    const firstCode = source.findIndex((line) => /^(import|from)\s/.test(line));
+    if (firstCode > 0) {
+      await page.locator('.editor-instance .monaco-editor .view-lines').first().click({ position: { x: 5, y: 5 } });
+      await page.keyboard.press('Control+Home');
+      for (let i = 0; i < firstCode; i++) await page.keyboard.press('Control+ArrowDown');
+      await page.waitForFunction(() => {
+        const content = document.querySelector('.editor-instance .monaco-editor .lines-content');
+        if (!content) return false;
+        const offset = parseFloat(content.style.top || '0');
+        const lines = [...content.querySelectorAll('.view-line')]
+          .map((l) => ({ top: parseFloat(l.style.top) + offset, text: l.textContent.replace(/\u00a0/g, ' ') }))
+          .filter((l) => l.top >= -1).sort((a, b) => a.top - b.top);
+        return lines.length > 0 && /^(import|from)\s/.test(lines[0].text);
+      }, null, { timeout: 10000 }).catch(() => log('(the editor did not scroll to the code; the picture shows the top of the file)'));
+    }
+    // Park the mouse on the empty part of the tab bar: no hover, no highlighted row.
+    const tabs = await page.locator('.editor-group-container .tabs-and-actions-container').first().boundingBox();
+    if (tabs) await page.mouse.move(tabs.x + tabs.width * 0.55, tabs.y + tabs.height / 2);
+    await page.locator('.monaco-hover, .workbench-hover').first()
+      .waitFor({ state: 'hidden', timeout: 5000 }).catch(() => {});
+    await page.screenshot({ path: readmePicture });
+    log(`README picture ${path.relative(repoRoot, readmePicture)} (${README_VIEWPORT.width}x${README_VIEWPORT.height})`);
+  } finally {
+    await page.setViewportSize(VIEWPORT);
+    await waitForLayout(page, VIEWPORT);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function printWhatWasShown(state) {
+  if (!state.page) return;
+  try {
+    printRows('Examples view showed', await readRows(state.page, 'Examples'));
+    printRows('Processes view showed', await readRows(state.page, 'Processes'));
+    const toasts = await notifications(state.page);
+    if (toasts.length) log(`notifications: ${toasts.join(' | ')}`);
+  } catch (err) {
+    log(`could not read the views: ${err.message}`);
+  }
+}
+
+/**
+ * PIDs seen in the Processes view that still run one of the examples after code-server stopped.
+ * (The programs run in process groups of their own, so stopping code-server's group does not
+ * reach them; the extension is meant to stop them when it is deactivated.)
+ */
+function survivingPrograms(pids) {
+  const programs = fs.readdirSync(examplesFolder).filter((f) => f.endsWith('.py'));
+  return [...pids].filter((pid) => {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      if (stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) return false;
+      // The extension runs its own copy of the examples, so compare file names, not folders.
+      const argv = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      return argv.some((arg) => programs.includes(path.basename(arg)));
+    } catch {
+      return false;
+    }
+  });
+}
+
+// What the run has counted so far, and what it has started: a signal handler needs both.
+// Every check that did not pass (failed, or not run after a failure or a signal) counts as
+// failed, and so does an example program that outlived code-server.
+const tally = { passed: 0, total: 0, leftRunning: 0 };
+let cleanupPromise;
+
+/**
+ * Closes chromium, stops code-server (its whole process group) and kills any example program
+ * that outlived it. Runs once; later calls get the same promise. Resolves to the number of
+ * programs that had to be killed.
+ */
+function cleanup(state) {
+  cleanupPromise = cleanupPromise || (async () => {
+    if (state.context) await browser.closeBrowser(state.context, log);
+    if (state.server) await state.server.stop();
+    fs.rmSync(state.browserDir, { recursive: true, force: true });
+    const survivors = survivingPrograms(state.pids);
+    if (survivors.length) {
+      // The extension stops its runs when it is deactivated (proclens.terminateOnExit);
+      // whatever is left must not outlive the test.
+      console.error(`[ui] example programs still running after code-server stopped (the extension did not stop its runs): PIDs ${survivors.join(' ')}; killing them`);
+      for (const pid of survivors) { try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ } }
+    }
+    return survivors.length;
+  })();
+  return cleanupPromise;
+}
+
+async function main(state) {
+  const args = process.argv.slice(2);
+  const unknown = args.filter((a) => a !== '--no-readme-picture');
+  if (unknown.length) throw new Error(`unknown argument ${unknown[0]}; usage: runUiSmokeTest.js [--no-readme-picture]`);
+  state.readmePicture = !args.includes('--no-readme-picture');
+  const started = Date.now();
+  fs.mkdirSync(resultsDir, { recursive: true });
+  for (const f of fs.readdirSync(resultsDir)) if (/^ui-.*\.png$/.test(f)) fs.rmSync(path.join(resultsDir, f));
+
+  const list = checks(state);
+  tally.total = list.length;
+  try {
+    for (const [i, check] of list.entries()) {
+      const t0 = Date.now();
+      polling.check = i + 1;
+      log(`[${i + 1}/${list.length}] ${check.name}`);
+      const limit = deadline(check.timeoutMs, `time limit of ${check.timeoutMs / 1000} s reached`);
+      // A check that loses the race against its time limit may still reject later (its page
+      // closes under it): that must not become an unhandled rejection, which ends node.
+      const running = check.run();
+      running.catch(() => {});
+      try {
+        await Promise.race([running, limit.promise]);
+        tally.passed++;
+        log(`ok ${i + 1} - ${check.name} (${elapsed(t0)})`);
+      } catch (err) {
+        polling.check = -1;
+        if (state.stopping) break; // a signal: the handler cleans up
+        console.error(`[ui] FAILED ${i + 1} - ${check.name} (${elapsed(t0)}): ${err instanceof CheckFailed ? err.message : err.stack || err}`);
+        if (state.page) {
+          await state.page.screenshot({ path: path.join(resultsDir, 'ui-failure.png'), timeout: 20000 })
+            .then(() => log('screenshot test-results/ui-failure.png'), (e) => log(`no failure screenshot: ${e.message}`));
+        }
+        await printWhatWasShown(state);
+        if (state.server && !state.page) {
+          console.error(`[ui] last output of code-server:\n${state.server.output().split('\n').slice(-20).join('\n')}`);
+        }
+        const rest = list.slice(i + 1);
+        if (rest.length) {
+          log(`not run after the failure (counted as failed): ${rest.map((c) => c.name).join('; ')}`);
+        }
+        break;
+      } finally {
+        limit.clear();
+      }
+    }
+  } finally {
+    // A program left running is a failure of its own (the extension should have stopped it).
+    tally.leftRunning = await cleanup(state);
+  }
+  log(`finished in ${elapsed(started)}`);
+}
+
+const state = { pids: new Set(), joining: new Set(), browserDir: fs.mkdtempSync(path.join(os.tmpdir(), 'proclens-ui-chromium-')) };
+let finished = false;
+/** Prints the summary (always the last line) and exits; only the first call counts. */
+function finish(code) {
+  if (finished) return;
+  finished = true;
+  const failed = (tally.total ? tally.total - tally.passed : 1) + (tally.leftRunning ? 1 : 0);
+  console.log(`ui: ${tally.passed} passed, ${failed} failed`);
+  process.exit(code === undefined ? (failed === 0 ? 0 : 1) : code);
+}
+
+// On a signal: clean up (bounded, so a wedged browser cannot hang us), count the checks not
+// passed as failed, exit. process.exit() also runs codeServer.js's 'exit' handler, which kills
+// code-server's process group if stop() did not get to it.
+for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]]) {
+  process.on(signal, () => {
+    if (state.stopping) return;
+    state.stopping = true;
+    console.error(`[ui] ${signal}: stopping`);
+    const limit = deadline(20000, 'cleanup timed out');
+    Promise.race([cleanup(state), limit.promise]).then((left) => { tally.leftRunning = left; },
+      (err) => console.error(`[ui] ${err.message}`)).finally(() => finish(code));
+  });
+}
+process.on('exit', () => fs.rmSync(state.browserDir, { recursive: true, force: true }));
+
+main(state).catch((err) => {
+  console.error(`[ui] FAILED: ${err.stack || err}`);
+}).then(() => {
+  if (!state.stopping) finish();
+});

@@ -1,0 +1,28 @@
+'use strict';
+// Small helpers for the benchmarks: repeat, summarise, run a program and time it.
+
+const { spawn } = require('child_process');
+
+/** Median, min and max of a list of numbers. */
+function summary(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+  return { median: at(0.5), p95: at(0.95), min: sorted[0], max: sorted[sorted.length - 1], n: sorted.length };
+}
+
+const fmt = (value, digits = 1) => (value === undefined ? '–' : Number(value).toFixed(digits));
+const fmtSummary = (s, unit = 'ms', digits = 1) => `${fmt(s.median, digits)} ${unit} (min ${fmt(s.min, digits)}, max ${fmt(s.max, digits)}, n=${s.n})`;
+
+/** Runs a command to its end; resolves with its wall time in ms. */
+function timeCommand(command, args, env = process.env) {
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(command, args, { env, stdio: 'ignore' });
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve(Number(process.hrtime.bigint() - started) / 1e6) : reject(new Error(`${command} exited ${code}`))));
+  });
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+module.exports = { summary, fmt, fmtSummary, timeCommand, sleep };

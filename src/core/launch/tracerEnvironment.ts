@@ -8,9 +8,6 @@ export interface TracerConnection {
   readonly token: string;
 }
 
-/** Names of the variables that carry the token: never shown in the UI or logs. */
-export const SECRET_VARIABLES = ['PROCLENS_TOKEN'] as const;
-
 /**
  * The environment a traced program runs in: the tracer's folder first on
  * PYTHONPATH (children inherit it, whatever their start method), its address

@@ -60,7 +60,9 @@ export class ProcessesView implements vscode.TreeDataProvider<ProcessesNode>, vs
       return this.model.runs().sort((a, b) => b.startedAt - a.startedAt);
     }
     if (isRun(node)) {
-      return [...this.forest(node.id).values()].filter((n) => !n.record.parentKey || !this.forest(node.id).has(n.record.parentKey)).map((n) => n.record).filter((r) => this.visible(r));
+      const forest = this.forest(node.id);
+      const roots = [...forest.values()].filter((n) => !n.record.parentKey || !forest.has(n.record.parentKey));
+      return roots.map((n) => n.record).filter((r) => this.visible(r));
     }
     return this.childrenOf(node);
   }

@@ -3,24 +3,11 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { ProcessControl } from '../../src/core/control/processControl';
 import { ProcessTracker } from '../../src/core/tracking/processTracker';
-import { alivePids, REPO, testInterpreters } from './engineHelpers';
+import { alivePids, REPO, testInterpreters, until } from './engineHelpers';
 
 const python = testInterpreters().find((p) => p.path)?.path ?? 'python3';
 const tracerDirectory = path.join(REPO, 'tracer');
 
-async function until<T>(what: string, probe: () => T | undefined | false, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value) {
-      return value;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${what}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 test('after a restart, a run that is still alive is found again by pid and start time, shown, and can be stopped', async () => {
   const before = new ProcessTracker({ tracerDirectory, scanIntervalMs: 100 });

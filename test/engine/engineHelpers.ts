@@ -123,3 +123,18 @@ export function alivePids(pids: readonly number[]): number[] {
     }
   });
 }
+
+/** Polls `probe` every 50 ms until it returns something truthy; fails naming `what` after the time limit. */
+export async function until<T>(what: string, probe: () => T | undefined | false, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value) {
+      return value;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`timed out waiting for ${what}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

@@ -3,24 +3,11 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
-import { CLI, FIXTURES, readJsonLines, scratchFile, testInterpreters } from './engineHelpers';
+import { CLI, FIXTURES, readJsonLines, scratchFile, testInterpreters, until } from './engineHelpers';
 import { processesWithMarker } from './survivors';
 
 const python = testInterpreters().find((p) => p.path)?.path ?? 'python3';
 
-async function waitFor<T>(what: string, probe: () => T | undefined, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) {
-      return value;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${what}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describe('nothing is left running when the CLI is interrupted', { concurrency: 1 }, () => {
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
@@ -35,16 +22,16 @@ describe('nothing is left running when the CLI is interrupted', { concurrency: 1
       cli.stdout.on('data', (d) => (stdout += d));
       const exited = new Promise<number | null>((resolve) => cli.on('close', resolve));
       try {
-        await waitFor('the tree to be ready', () => (stdout.includes('ready') ? true : undefined));
+        await until('the tree to be ready', () => (stdout.includes('ready') ? true : undefined));
         const before = processesWithMarker(marker).filter((pid) => pid !== cli.pid);
         assert.ok(before.length >= 20, `the tree has ${before.length} processes`);
         // The model must know the setsid() child before the stop: give the scan a moment.
-        await waitFor('the model to see every process', () => {
+        await until('the model to see every process', () => {
           const seen = new Set(readJsonLines(jsonFile).filter((l) => l.type === 'process').map((l) => l.pid));
           return before.every((pid) => seen.has(pid)) ? true : undefined;
         });
         cli.kill(signal);
-        await Promise.race([exited, waitFor('the CLI to exit after the stop', () => undefined, 20_000)]);
+        await Promise.race([exited, until('the CLI to exit after the stop', () => undefined, 20_000)]);
         const lines = readJsonLines(jsonFile);
         assert.equal(lines[lines.length - 1].type, 'summary', 'the summary is written after the stop');
         assert.deepEqual(processesWithMarker(marker), [], 'no process of the run survives');

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { alivePids, CLI, EXAMPLES, readJsonLines, run, scratchFile, testInterpreters } from './engineHelpers';
+import { alivePids, CLI, EXAMPLES, readJsonLines, run, scratchFile, testInterpreters, until } from './engineHelpers';
 
 const python = testInterpreters().find((p) => p.path)?.path ?? 'python3';
 
@@ -15,19 +15,6 @@ function echo(port: number, message: string): Promise<{ reply: string; socket: n
   });
 }
 
-async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) {
-      return value;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${what}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 test('§7 server: one child per client connection; Ctrl+C to the CLI stops all of it and still writes the summary', async () => {
   const jsonFile = scratchFile('server.jsonl');

@@ -2,31 +2,14 @@
 // The extension in a real extension host: its commands drive real Python processes.
 
 const assert = require('assert');
-const fs = require('fs');
 const net = require('net');
 const path = require('path');
 const vscode = require('vscode');
+const { alive, until } = require('./helpers');
 
 const manifest = require('../../../package.json');
 
-/** Polls `probe` until it returns something, or fails with `what`. */
-async function until(what, probe, timeoutMs = 20000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
-const alive = (pid) => {
-  try {
-    return fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1][0] !== 'Z';
-  } catch {
-    return false;
-  }
-};
 
 describe('ProcLens extension', function () {
   this.timeout(60000);

@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { ProcessControl } from '../../src/core/control/processControl';
@@ -33,4 +34,23 @@ test('after a restart, a run that is still alive is found again by pid and start
   assert.equal(finished.state, 'finished');
   assert.deepEqual(alivePids([top.pid, sleep.pid]), []);
   await after.dispose();
+});
+
+test('while nothing changes the scan slows down, to a quarter of its rate at most', async () => {
+  const sleeper = spawn('sleep', ['30'], { stdio: 'ignore' });
+  const tracker = new ProcessTracker({ tracerDirectory, scanIntervalMs: 20 });
+  let scans = 0;
+  const list = tracker.lister.list.bind(tracker.lister);
+  tracker.lister.list = async () => {
+    scans++;
+    return list();
+  };
+  const run = await tracker.adopt({ pid: sleeper.pid!, command: ['sleep', '30'], cwd: '/' });
+  assert.ok(run);
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  // At a steady 20 ms that would be about 50 scans; slowed to 80 ms, about 15.
+  assert.ok(scans >= 8 && scans <= 25, `${scans} scans in one second`);
+  sleeper.kill('SIGKILL');
+  await run.finished;
+  await tracker.dispose();
 });

@@ -41,12 +41,13 @@ export class ProcessModel extends EventEmitter<ProcessModelEvents> {
   private readonly changedRuns = new Set<RunRecord>();
   private flushTimer: NodeJS.Timeout | undefined;
   private nextKey = 1;
+  private changes = 0;
   private readonly batchMs: number;
   private readonly now: () => number;
 
   constructor(private readonly options: ProcessModelOptions = {}) {
     super();
-    this.batchMs = options.batchMs ?? 10;
+    this.batchMs = options.batchMs ?? 5;
     this.now = options.now ?? Date.now;
   }
 
@@ -570,12 +571,19 @@ export class ProcessModel extends EventEmitter<ProcessModelEvents> {
     return run;
   }
 
+  /** Grows with every change: a reader can tell whether anything happened since it last looked. */
+  get version(): number {
+    return this.changes;
+  }
+
   private touch(record: ProcessRecord): void {
+    this.changes++;
     this.changedProcesses.add(record);
     this.scheduleFlush();
   }
 
   private touchRun(run: RunRecord): void {
+    this.changes++;
     this.changedRuns.add(run);
     this.scheduleFlush();
   }

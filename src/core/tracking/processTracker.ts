@@ -76,6 +76,8 @@ export class ProcessTracker extends EventEmitter<TrackerEvents> {
   private readonly live = new Map<string, LiveRun>();
   private scanTimer: NodeJS.Timeout | undefined;
   private scanInFlight: Promise<void> | undefined;
+  /** Scans in a row that changed nothing: the interval doubles with them, up to 4×. */
+  private quietScans = 0;
   private rescanRequested = false;
   private runCounter = 0;
 
@@ -97,7 +99,10 @@ export class ProcessTracker extends EventEmitter<TrackerEvents> {
     const record: RunRecord = { id, command: [...options.command], cwd, startedAt: Date.now(), state: 'live' };
     const events = new EventServer();
     await events.listen();
-    events.on('event', (event) => this.model.applyTracerEvent(id, event));
+    events.on('event', (event) => {
+      this.model.applyTracerEvent(id, event);
+      this.wakeUp();
+    });
     events.on('dropped', (reason) => this.emit('log', 'warn', `${id}: dropped a tracer line (${reason})`));
     this.model.addRun(record);
     let program: LaunchedProgram;
@@ -169,7 +174,7 @@ export class ProcessTracker extends EventEmitter<TrackerEvents> {
     this.scanInFlight = this.scan().finally(() => {
       this.scanInFlight = undefined;
       if (this.live.size) {
-        this.scheduleScan(this.rescanRequested ? 0 : this.scanIntervalMs);
+        this.scheduleScan(this.rescanRequested ? 0 : this.currentInterval());
       }
       this.rescanRequested = false;
     });
@@ -204,14 +209,34 @@ export class ProcessTracker extends EventEmitter<TrackerEvents> {
     return run;
   }
 
+  /**
+   * While nothing changes (a program sleeping, a server waiting), scanning
+   * slows down, to a quarter of the rate at most; any change or tracer event
+   * brings it back at once.
+   */
+  private currentInterval(): number {
+    return this.scanIntervalMs * 2 ** Math.min(this.quietScans, 2);
+  }
+
+  private wakeUp(): void {
+    if (this.quietScans > 0) {
+      this.quietScans = 0;
+      if (!this.scanInFlight) {
+        this.scheduleScan(this.scanIntervalMs);
+      }
+    }
+  }
+
   private scheduleScan(delayMs: number): void {
     clearTimeout(this.scanTimer);
     this.scanTimer = setTimeout(() => void this.scanNow(), delayMs);
   }
 
   private async scan(): Promise<void> {
+    const before = this.model.version;
     try {
       this.model.applyScan(await this.lister.list());
+      this.quietScans = this.model.version === before ? this.quietScans + 1 : 0;
     } catch (error) {
       // Without a scan the tracer's news still counts: a run can end on what it reported.
       this.emit('log', 'error', `process scan failed: ${error instanceof Error ? error.message : String(error)}`);

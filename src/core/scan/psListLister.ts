@@ -10,10 +10,7 @@ export class PsListLister implements ProcessLister {
   readonly seesZombies = false;
 
   async list(): Promise<ProcessSnapshot[]> {
-    // ps-list is ESM-only; a dynamic import keeps this module loadable from CommonJS.
-    const { default: psList } = await import('ps-list');
-    const processes = await psList();
-    return processes.map((p) => ({
+    return (await described()).map((p) => ({
       pid: p.pid,
       ppid: p.ppid,
       name: p.name,
@@ -30,11 +27,16 @@ export class PsListLister implements ProcessLister {
   }
 
   async commandLine(pid: number): Promise<string[] | undefined> {
-    const { default: psList } = await import('ps-list');
-    const found = (await psList()).find((p) => p.pid === pid);
+    const found = (await described()).find((p) => p.pid === pid);
     // ps joins the arguments with spaces; they cannot be split back exactly.
     return found?.cmd ? [found.cmd] : undefined;
   }
+}
+
+async function described() {
+  // ps-list is ESM-only; a dynamic import keeps this module loadable from CommonJS.
+  const { default: psList } = await import('ps-list');
+  return psList();
 }
 
 function identityOf(startTime: Date | undefined, name: string): string {

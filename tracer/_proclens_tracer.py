@@ -19,28 +19,59 @@ _MAX_PENDING = 1 << 20
 _MP_DIR = os.path.dirname(os.__file__) + os.sep + "multiprocessing"
 _TRACER_FILES = (os.path.abspath(__file__), os.path.abspath(__file__)[:-1] + "c")
 
+# A forked child shares its parent's memory until one of them writes to it, and
+# on some machines each first write to a shared page (a copy-on-write fault)
+# costs tens of microseconds; in Python even reading an object writes its
+# reference count. Reports run between two forks (the parent's) or in a fresh
+# child, so they touch as few objects as possible: messages are formatted with
+# %, from pieces prepared once here, and sent on a bare _socket; no json, no
+# socket module, no at-fork hook.
+_ADDRESS = os.environ.get("PROCLENS_ADDR", "")
+_TOKEN_LINE = os.environ.get("PROCLENS_TOKEN", "").encode("ascii", "replace") + b"\n"
 
-def _now():
-    return round(time.time(), 6)
+try:
+    from _json import encode_basestring_ascii as _json_text
+except ImportError:
+    from json import dumps as _json_text
+
+
+def _hello_tail():
+    """The part of the hello message that a forked child shares with its parent."""
+    import json
+
+    argv = list(getattr(sys, "orig_argv", None) or sys.argv or [])
+    return ',"exe":%s,"argv":%s,"py":"%d.%d.%d"}\n' % (
+        json.dumps(sys.executable),
+        json.dumps(argv, separators=(",", ":")),
+        sys.version_info[0],
+        sys.version_info[1],
+        sys.version_info[2],
+    )
 
 
 class _Channel(object):
-    """The process's connection to the core, opened on first use."""
+    """The process's connection to the core, opened on first use.
+
+    A forked child notices that it is one (its pid differs) on its first
+    message and opens its own connection; until then it only holds a copy of
+    its parent's descriptor, which it never writes to.
+    """
 
     def __init__(self):
+        self._hello_tail = _hello_tail()
         self._reset()
 
     def _reset(self):
+        import _thread
+
         self._sock = None
         self._pid = os.getpid()
         self._pending = b""
         self._failures = 0
-        import _thread
-
+        # A lock a thread of the parent held at fork time would never be released here.
         self._lock = _thread.allocate_lock()
 
-    def after_fork_in_child(self):
-        # The inherited socket belongs to the parent: the child gets its own.
+    def _forked(self):
         sock = self._sock
         self._reset()
         if sock is not None:
@@ -57,13 +88,12 @@ class _Channel(object):
         except Exception:
             pass
 
-    def send(self, message):
+    def send(self, line):
+        """Sends one message, already formatted as a JSON line."""
         try:
             if self._pid != os.getpid():
-                self.after_fork_in_child()
-            import json
-
-            data = (json.dumps(message, separators=(",", ":")) + "\n").encode("utf-8")
+                self._forked()
+            data = line.encode("utf-8")
             with self._lock:
                 if self._sock is None and not self._connect():
                     return
@@ -74,17 +104,16 @@ class _Channel(object):
     def _connect(self):
         if self._failures >= 3:
             return False
-        import socket
+        import _socket
 
-        address = os.environ.get("PROCLENS_ADDR", "")
         try:
-            if address.startswith("unix:"):
-                sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            if _ADDRESS.startswith("unix:"):
+                sock = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
                 sock.setblocking(False)
-                sock.connect(address[len("unix:"):])
-            elif address.startswith("tcp:"):
-                host, _, port = address[len("tcp:"):].rpartition(":")
-                sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+                sock.connect(_ADDRESS[len("unix:"):])
+            elif _ADDRESS.startswith("tcp:"):
+                host, _, port = _ADDRESS[len("tcp:"):].rpartition(":")
+                sock = _socket.socket(_socket.AF_INET, _socket.SOCK_STREAM)
                 # Loopback TCP (Windows) connects at once or not at all.
                 sock.settimeout(0.2)
                 sock.connect((host, int(port)))
@@ -96,8 +125,8 @@ class _Channel(object):
             self._failures += 1
             return False
         self._sock = sock
-        token = os.environ.get("PROCLENS_TOKEN", "")
-        self._write(token.encode("ascii", "replace") + b"\n" + _hello())
+        hello = '{"e":"hello","pid":%d,"ppid":%d,"t":%.6f%s' % (os.getpid(), os.getppid(), time.time(), self._hello_tail)
+        self._write(_TOKEN_LINE + hello.encode("utf-8"))
         return True
 
     def _write(self, data):
@@ -119,38 +148,27 @@ class _Channel(object):
         self._pending = data[sent:]
 
 
-def _hello():
-    import json
-
-    return (
-        json.dumps(
-            {
-                "e": "hello",
-                "pid": os.getpid(),
-                "ppid": os.getppid(),
-                "t": _now(),
-                "exe": sys.executable,
-                "argv": list(getattr(sys, "orig_argv", None) or sys.argv or []),
-                "py": "%d.%d.%d" % sys.version_info[:3],
-            },
-            separators=(",", ":"),
-        )
-        + "\n"
-    ).encode("utf-8")
-
-
 _channel = _Channel()
 
 
-def _emit(event, **fields):
-    fields["e"] = event
-    fields["pid"] = os.getpid()
-    fields["t"] = _now()
-    _channel.send(fields)
+def _emit(event, fields):
+    """Sends one message: `fields` is the JSON text of the fields after e, pid and t."""
+    _channel.send('{"e":"%s","pid":%d,"t":%.6f,%s}\n' % (event, os.getpid(), time.time(), fields))
 
 
-def _code_site(code, name):
-    return {"name": name, "file": code.co_filename, "line": code.co_firstlineno}
+def _number_text(value):
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and value == value and abs(value) != float("inf"):
+        return repr(value)
+    return "null"
+
+
+def _place_text(name, filename, line):
+    """A source place as JSON text: {"name", "file", "line"}, name left out when None."""
+    text = '"file":%s,"line":%s}' % (
+        _json_text(filename) if isinstance(filename, str) else "null",
+        "%d" % line if isinstance(line, int) else "null",
+    )
+    return text if name is None else '{"name":%s,%s' % (_json_text(name), text)
 
 
 def _describe_target(process, base_run):
@@ -159,14 +177,14 @@ def _describe_target(process, base_run):
         code = getattr(target, "__code__", None)
         name = getattr(target, "__qualname__", None) or getattr(target, "__name__", None) or repr(target)
         if code is None:
-            return {"name": name, "file": None, "line": None}
-        return _code_site(code, name)
+            return _place_text(str(name), None, None)
+        return _place_text(str(name), code.co_filename, code.co_firstlineno)
     run = type(process).run
     if run is not base_run:
         code = getattr(run, "__code__", None)
         if code is not None:
-            return _code_site(code, type(process).__qualname__)
-    return None
+            return _place_text(type(process).__qualname__, code.co_filename, code.co_firstlineno)
+    return "null"
 
 
 def _caller_site():
@@ -175,9 +193,9 @@ def _caller_site():
     while frame is not None:
         filename = frame.f_code.co_filename
         if not filename.startswith(_MP_DIR) and filename not in _TRACER_FILES:
-            return {"file": filename, "line": frame.f_lineno}
+            return "{" + _place_text(None, filename, frame.f_lineno)
         frame = frame.f_back
-    return None
+    return "null"
 
 
 def _popen_pid(process):
@@ -217,19 +235,23 @@ def _patch_process_module(module):
 
     @_quietly
     def report_start(process, target, site):
+        method = getattr(process._popen, "method", None)
         _emit(
             "start",
-            child=_popen_pid(process),
-            name=process.name,
-            daemon=bool(process.daemon),
-            method=getattr(process._popen, "method", None),
-            target=target,
-            site=site,
+            '"child":%d,"name":%s,"daemon":%s,"method":%s,"target":%s,"site":%s'
+            % (
+                _popen_pid(process),
+                _json_text(process.name),
+                "true" if process.daemon else "false",
+                _json_text(method) if isinstance(method, str) else "null",
+                target,
+                site,
+            )
         )
 
     def make_start(original):
         def start(self):
-            target = site = None
+            target = site = "null"
             try:
                 target = _describe_target(self, base_run)
                 site = _caller_site()
@@ -242,11 +264,15 @@ def _patch_process_module(module):
 
     @_quietly
     def report_boot(process):
-        _emit("boot", ppid=os.getppid(), name=process.name, daemon=bool(process.daemon))
+        _emit(
+            "boot",
+            '"ppid":%d,"name":%s,"daemon":%s'
+            % (os.getppid(), _json_text(process.name), "true" if process.daemon else "false"),
+        )
 
     @_quietly
     def report_exit(code):
-        _emit("exit", code=code if isinstance(code, int) else None)
+        _emit("exit", '"code":' + _number_text(code))
 
     def make_bootstrap(original):
         def _bootstrap(self, *args, **kwargs):
@@ -262,10 +288,10 @@ def _patch_process_module(module):
         popen = getattr(process, "_popen", None)
         if popen is None:
             return
-        fields = {"child": popen.pid, "phase": phase, "timeout": timeout}
+        fields = '"child":%d,"phase":"%s","timeout":%s' % (popen.pid, phase, _number_text(timeout))
         if phase == "leave":
-            fields["code"] = getattr(popen, "returncode", None)
-        _emit("join", **fields)
+            fields += ',"code":' + _number_text(getattr(popen, "returncode", None))
+        _emit("join", fields)
 
     def make_join(original):
         def join(self, timeout=None):
@@ -284,7 +310,7 @@ def _patch_process_module(module):
         else:
             pid = _popen_pid(process)
         if pid is not None:
-            _emit("rename", child=pid, name=name)
+            _emit("rename", '"child":%d,"name":%s' % (pid, _json_text(str(name))))
 
     name_property = base.__dict__["name"]
 
@@ -306,7 +332,7 @@ def _patch_popen_class(popen_class, with_signals):
 
     @_quietly
     def report_reaped(popen):
-        _emit("reaped", child=popen.pid, code=popen.returncode)
+        _emit("reaped", '"child":%d,"code":%s' % (popen.pid, _number_text(popen.returncode)))
 
     def make_poll(original):
         def poll(self, *args, **kwargs):
@@ -326,7 +352,7 @@ def _patch_popen_class(popen_class, with_signals):
     def report_signal(popen, signal_number):
         import signal
 
-        _emit("signal", child=popen.pid, sig=signal.Signals(signal_number).name)
+        _emit("signal", '"child":%d,"sig":"%s"' % (popen.pid, signal.Signals(signal_number).name))
 
     def make_send_signal(original):
         def _send_signal(self, sig):
@@ -387,7 +413,6 @@ class _PostImportFinder(object):
 
 
 def install():
-    os.register_at_fork(after_in_child=_channel.after_fork_in_child)
     for name, patch in _PATCHES.items():
         module = sys.modules.get(name)
         if module is not None:

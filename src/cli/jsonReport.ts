@@ -18,6 +18,7 @@ export function processJson(record: ProcessRecord): Record<string, unknown> {
     signal: record.signal ?? null,
     orphan: record.orphan,
     joiningPid: record.joiningPid ?? null,
+    joinTimeout: record.joinTimeout ?? null,
     target: record.target ?? null,
     startSite: record.startSite ?? null,
     commandLine: record.commandLine ?? null,

@@ -19,6 +19,24 @@ describe('what the engine sees beyond the examples', { concurrency: 4 }, () => {
     });
   }
 
+  for (const method of ['fork', 'spawn']) {
+    test(`names, targets and timeouts that need escaping arrive intact (${method})`, async () => {
+      const traced = await runTraced([python, fixture('odd_names.py'), method]);
+      const [builtin, worker] = traced.summary.processes.filter((p) => p.kind === 'mp-child');
+      assert.equal(builtin.name, '进程 "A" \\ 1\t');
+      assert.deepEqual(builtin.target, { name: 'sleep', file: null, line: null });
+      assert.equal(worker.name, 'worker "B" \\ 工人');
+      assert.deepEqual(worker.formerNames, ['Worker-2']);
+      assert.equal(worker.target.name, 'Worker');
+      assert.match(worker.target.file, /odd_names\.py$/);
+      assert.equal(typeof worker.target.line, 'number');
+      assert.deepEqual([builtin.exitCode, worker.exitCode], [0, 0]);
+      assert.equal(traced.summary.tracer.malformed, 0, 'every tracer message was valid JSON');
+      const joins = traced.lines.filter((l) => l.type === 'process' && l.pid === traced.summary.run.topPid && l.joinTimeout === 2.5);
+      assert.ok(joins.length > 0, 'the main process was seen joining with timeout 2.5');
+    });
+  }
+
   test('a non-Python child started with subprocess appears through the OS scan', async () => {
     const traced = await runTraced([python, fixture('native_child.py')]);
     const sleep = byName(traced.summary).get('sleep');

@@ -189,7 +189,7 @@ export class ProcessModel extends EventEmitter<ProcessModelEvents> {
         return;
       }
       case 'join':
-        return this.onJoin(runId, event.pid, event.child, event.phase, event.timeout);
+        return this.onJoin(runId, event.pid, event.child, event.phase, event.timeout, event.time);
       case 'signal': {
         const child = this.find(runId, event.child);
         if (child) {
@@ -201,9 +201,11 @@ export class ProcessModel extends EventEmitter<ProcessModelEvents> {
       case 'reaped': {
         const child = this.find(runId, event.child);
         if (child?.state === 'exited') {
+          child.reapedAt ??= event.time;
           return this.lateExitCode(child, event.code);
         }
         if (child) {
+          child.reapedAt = event.time;
           this.ended(child, event.code, child.endedAt ?? event.time, true);
         }
         return;
@@ -307,19 +309,26 @@ export class ProcessModel extends EventEmitter<ProcessModelEvents> {
     }
   }
 
-  private onJoin(runId: string, pid: number, childPid: number, phase: string, timeout: number | null): void {
+  private onJoin(runId: string, pid: number, childPid: number, phase: string, timeout: number | null, time: number): void {
     const joiner = this.find(runId, pid);
     if (!joiner || !isAlive(joiner)) {
       return;
     }
     if (phase === 'enter') {
+      joiner.joins.push({ childPid, timeout, enteredAt: time });
       joiner.state = 'joining';
       joiner.joiningPid = childPid;
       joiner.joinTimeout = timeout;
-    } else if (joiner.joiningPid === childPid) {
-      joiner.state = 'running';
-      joiner.joiningPid = undefined;
-      joiner.joinTimeout = undefined;
+    } else {
+      const span = [...joiner.joins].reverse().find((j) => j.childPid === childPid && j.leftAt === undefined);
+      if (span) {
+        span.leftAt = time;
+      }
+      if (joiner.joiningPid === childPid) {
+        joiner.state = 'running';
+        joiner.joiningPid = undefined;
+        joiner.joinTimeout = undefined;
+      }
     }
     this.touch(joiner);
   }
@@ -376,6 +385,7 @@ export class ProcessModel extends EventEmitter<ProcessModelEvents> {
       orphan: false,
       traced: false,
       signalsRequested: [],
+      joins: [],
     };
     this.records.set(record.key, record);
     this.byPid.get(runId)?.set(pid, record);

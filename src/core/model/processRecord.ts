@@ -22,6 +22,15 @@ export interface SignalRequest {
   readonly time: number;
 }
 
+/** One call of `join()` on a child: the timeline draws it as a blocked stretch with an arrow. */
+export interface JoinSpan {
+  readonly childPid: number;
+  readonly timeout: number | null;
+  readonly enteredAt: number;
+  /** Unset while still blocked. */
+  leftAt?: number;
+}
+
 /** Everything known about one process. Keyed by `key`, since pids are reused. */
 export interface ProcessRecord {
   readonly key: string;
@@ -49,12 +58,16 @@ export interface ProcessRecord {
   /** Milliseconds since the epoch. */
   startedAt?: number;
   endedAt?: number;
+  /** When its parent collected the exit code (join, is_alive, waitpid), as far as the tracer saw. */
+  reapedAt?: number;
   /** See ProcessSnapshot.identity: guards every signal against pid reuse. */
   identity?: string;
   state: ProcessState;
   /** While `joining`: the pid it waits for. */
   joiningPid?: number;
   joinTimeout?: number | null;
+  /** Every join() it called, oldest first. */
+  joins: JoinSpan[];
   /** Undefined while running; null when it ended but the code cannot be known. */
   exitCode?: number | null;
   /** Set when the exit code is negative: the signal that ended it. */

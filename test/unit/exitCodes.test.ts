@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
-import { describeExitCode, exitCodeFromWaitStatus, signalOfExitCode } from '../../src/core/model/exitCodes';
+import { exitCodeFromWaitStatus, signalOfExitCode } from '../../src/core/model/exitCodes';
+import { describeExitCode } from '../../src/core/present/exitCodeText';
 
 test('names the signal behind a negative exit code', () => {
   assert.equal(signalOfExitCode(-15), 'SIGTERM');

@@ -423,8 +423,9 @@ export class ProcessModel extends EventEmitter<ProcessModelEvents> {
         queue.push(record.pid);
       }
     }
-    if (run.topPid !== undefined) {
+    if (run.topPid !== undefined && !run.attached) {
       // The program was started in a session of its own; its descendants keep it even when orphaned.
+      // (An attached process shares its session with whatever started it: only its descendants count.)
       for (const snapshot of byPid.values()) {
         if (snapshot.sessionId === run.topPid) {
           queue.push(snapshot.pid);

@@ -98,6 +98,8 @@ export interface RunRecord {
   error?: string;
   /** Followed again after a restart, by the OS scan only: no output, no exit code but what the scan saw. */
   adopted?: boolean;
+  /** Adopted at the person's request though ProcLens did not start it (Attach): never stopped without asking. */
+  attached?: boolean;
 }
 
 export const isAlive = (record: Pick<ProcessRecord, 'state'>): boolean =>

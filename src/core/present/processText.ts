@@ -69,6 +69,9 @@ export function runStateText(run: RunRecord, t: Translate = plainText): string {
     return t('failed to start: {0}', run.error);
   }
   if (run.state === 'live') {
+    if (run.attached) {
+      return t('attached');
+    }
     return run.exitCode === undefined ? t('live') : t('live (program exited {0})', formatExitCode(run.exitCode ?? 0));
   }
   if (run.exitCode === null || run.exitCode === undefined) {

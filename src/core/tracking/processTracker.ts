@@ -58,6 +58,8 @@ export interface AdoptOptions {
   readonly command: readonly string[];
   readonly cwd: string;
   readonly startedAt?: number;
+  /** A process ProcLens did not start: follow its descendants only, not the rest of its session. */
+  readonly attached?: boolean;
 }
 
 interface LiveRun {
@@ -155,10 +157,12 @@ export class ProcessTracker extends EventEmitter<TrackerEvents> {
       startedAt: options.startedAt ?? Date.now(),
       state: 'live',
       adopted: true,
+      attached: options.attached,
     };
     this.model.addRun(record);
     this.model.programStarted(id, options.pid, options.command).identity = identity;
-    this.emit('log', 'info', `${id}: following PID ${options.pid} again: ${options.command.join(' ')}`);
+    const how = options.attached ? 'attached to' : 'following again';
+    this.emit('log', 'info', `${id}: ${how} PID ${options.pid}: ${options.command.join(' ')}`);
     const run = this.follow(record);
     this.scheduleScan(0);
     return run;

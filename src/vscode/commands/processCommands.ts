@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { JoinResult, ProcessControl, SignalResult, StopSignal } from '../../core/control/processControl';
-import { describeExitCode } from '../../core/model/exitCodes';
+import { describeExitCode } from '../../core/present/exitCodeText';
 import { ProcessModel } from '../../core/model/processModel';
 import { isAlive, ProcessRecord } from '../../core/model/processRecord';
 import { formatDuration, formatExitCode } from '../../core/present/processText';
@@ -9,6 +9,11 @@ import { settings } from '../settings';
 import { pickProcess } from './pickers';
 
 const t = vscode.l10n.t;
+
+/** For automation: `{ confirmed: true }` answers the confirmation question in advance. */
+export interface SignalOptions {
+  readonly confirmed?: boolean;
+}
 
 /** Join, terminate, kill and the rest, on a tree node or, from the palette, on a picked process. */
 export function registerProcessCommands(model: ProcessModel, control: ProcessControl, log: vscode.LogOutputChannel): vscode.Disposable[] {
@@ -25,12 +30,24 @@ export function registerProcessCommands(model: ProcessModel, control: ProcessCon
     return results;
   };
 
-  const signal = async (node: ProcessRecord | undefined, which: StopSignal, tree: boolean) => {
+  const signal = async (node: ProcessRecord | undefined, which: StopSignal, tree: boolean, options?: SignalOptions) => {
     const record = await target(node, which === 'SIGKILL' ? t('Choose a process to kill') : t('Choose a process to terminate'));
     if (!record) {
       return undefined;
     }
-    if (which === 'SIGKILL' && settings.confirmKill) {
+    // Menus pass the selected nodes as the second argument; only automation passes options.
+    const confirmed = !Array.isArray(options) && options?.confirmed === true;
+    if (model.run(record.runId)?.attached && !confirmed) {
+      const send = t('Send {0}', which);
+      const answer = await vscode.window.showWarningMessage(
+        t('ProcLens did not start {0} (PID {1}): it was attached to. Send {2} to it anyway?', record.name, record.pid, which),
+        { modal: true },
+        send,
+      );
+      if (answer !== send) {
+        return undefined;
+      }
+    } else if (which === 'SIGKILL' && settings.confirmKill && !confirmed) {
       const kill = t('Kill');
       const answer = await vscode.window.showWarningMessage(
         t('Kill {0} (PID {1})? SIGKILL cannot be caught: it gets no chance to clean up.', record.name, record.pid),
@@ -66,7 +83,7 @@ export function registerProcessCommands(model: ProcessModel, control: ProcessCon
       result.outcome === 'exited'
         ? result.exitCode === null
           ? t('{0} (PID {1}) exited; its exit code is unknown', record.name, record.pid)
-          : t('{0} (PID {1}) exited with code {2}', record.name, record.pid, formatExitCode(result.exitCode) + (result.signal ? ` (${result.signal})` : ` (${describeExitCode(result.exitCode)})`))
+          : t('{0} (PID {1}) exited with code {2}', record.name, record.pid, formatExitCode(result.exitCode) + (result.signal ? ` (${result.signal})` : ` (${describeExitCode(result.exitCode, t)})`))
         : result.outcome === 'timeout'
           ? t('{0} (PID {1}) is still alive after {2}', record.name, record.pid, formatDuration((timeoutSeconds ?? 0) * 1000))
           : t('Stopped waiting for {0} (PID {1})', record.name, record.pid);
@@ -95,9 +112,9 @@ export function registerProcessCommands(model: ProcessModel, control: ProcessCon
 
   return [
     vscode.commands.registerCommand(CommandIds.join, join),
-    vscode.commands.registerCommand(CommandIds.terminate, (node?: ProcessRecord) => signal(node, 'SIGTERM', false)),
-    vscode.commands.registerCommand(CommandIds.kill, (node?: ProcessRecord) => signal(node, 'SIGKILL', false)),
-    vscode.commands.registerCommand(CommandIds.terminateTree, (node?: ProcessRecord) => signal(node, 'SIGTERM', true)),
+    vscode.commands.registerCommand(CommandIds.terminate, (node?: ProcessRecord, options?: SignalOptions) => signal(node, 'SIGTERM', false, options)),
+    vscode.commands.registerCommand(CommandIds.kill, (node?: ProcessRecord, options?: SignalOptions) => signal(node, 'SIGKILL', false, options)),
+    vscode.commands.registerCommand(CommandIds.terminateTree, (node?: ProcessRecord, options?: SignalOptions) => signal(node, 'SIGTERM', true, options)),
     vscode.commands.registerCommand(CommandIds.copyPid, copyPid),
     vscode.commands.registerCommand(CommandIds.revealSource, revealSource),
   ];

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ProcessControl } from '../../core/control/processControl';
 import { LaunchError } from '../../core/launch/launchedProgram';
-import { describeExitCode } from '../../core/model/exitCodes';
+import { describeExitCode } from '../../core/present/exitCodeText';
 import { RunRecord } from '../../core/model/processRecord';
 import { formatExitCode } from '../../core/present/processText';
 import { LaunchedRun, ProcessTracker, TrackedRun } from '../../core/tracking/processTracker';
@@ -83,7 +83,7 @@ export class RunSessions implements vscode.Disposable {
     decoder('stdout');
     decoder('stderr');
     run.program.on('exit', (code) => {
-      pty.notice(vscode.l10n.t('[ProcLens] {0} exited with code {1}: {2}', request.label, formatExitCode(code), describeExitCode(code)));
+      pty.notice(vscode.l10n.t('[ProcLens] {0} exited with code {1}: {2}', request.label, formatExitCode(code), describeExitCode(code, vscode.l10n.t)));
     });
     void run.finished.then(() => {
       this.log.info(`${run.id} finished`);
@@ -124,6 +124,19 @@ export class RunSessions implements vscode.Disposable {
     return found;
   }
 
+  /**
+   * Follows a process ProcLens did not start (and its descendants), by the OS
+   * scan. It is never remembered for a reload nor stopped when the window closes.
+   */
+  async attach(pid: number, label: string): Promise<TrackedRun | undefined> {
+    const command = (await this.tracker.lister.commandLine(pid)) ?? [label];
+    const run = await this.tracker.adopt({ pid, command, cwd: '', attached: true });
+    if (run) {
+      this.sessions.set(run.id, { request: { command, cwd: '', label }, run });
+    }
+    return run;
+  }
+
   async stop(runId: string): Promise<void> {
     const survivors = await this.control.stopRun(runId, settings.stopGraceMs);
     if (survivors.length) {
@@ -133,9 +146,10 @@ export class RunSessions implements vscode.Disposable {
     }
   }
 
-  /** Stops every live run (window closing, extension deactivated). */
+  /** Stops every live run ProcLens started (window closing, extension deactivated); attached ones are left alone. */
   async stopAll(graceMs: number): Promise<void> {
-    await Promise.all(this.tracker.liveRuns().map((run) => this.control.stopRun(run.id, graceMs)));
+    const started = this.tracker.liveRuns().filter((run) => !run.record.attached);
+    await Promise.all(started.map((run) => this.control.stopRun(run.id, graceMs)));
   }
 
   /** The runs were cleared from the view: their terminals go with them. */
@@ -154,7 +168,9 @@ export class RunSessions implements vscode.Disposable {
   }
 
   private async remember(): Promise<void> {
-    const live = [...this.sessions.values()].filter((s) => s.run.record.state === 'live' && s.run.record.topPid !== undefined);
+    const live = [...this.sessions.values()].filter(
+      (s) => s.run.record.state === 'live' && s.run.record.topPid !== undefined && !s.run.record.attached,
+    );
     const entries: RememberedRun[] = [];
     for (const { request, run } of live) {
       const top = run.record.topKey ? this.tracker.model.get(run.record.topKey) : undefined;

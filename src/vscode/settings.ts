@@ -23,6 +23,9 @@ export const settings = {
   get confirmKill(): boolean {
     return config().get<boolean>('confirmKill', true);
   },
+  get highlightChanges(): boolean {
+    return config().get<boolean>('highlightChanges', true);
+  },
   get stopGraceMs(): number {
     return config().get<number>('stopGraceMs', 2000);
   },

@@ -31,6 +31,23 @@ test('a child that finished is a zombie until its parent joins it, then exited w
   assert.equal(child.state, 'exited');
   assert.equal(child.exitCode, 0);
   assert.equal(model.find('r', 100)!.state, 'running');
+  // Kept for the timeline: the blocked stretch and when the exit code was collected.
+  assert.deepEqual(model.find('r', 100)!.joins, [{ childPid: 101, timeout: null, enteredAt: 6, leftAt: 7 }]);
+  assert.equal(child.reapedAt, 7);
+});
+
+test('join(1) that times out and a later join() are two spans, the first closed, the second open', () => {
+  const { model, apply } = modelWithRun();
+  apply(startEvent(100, 101, 'egon'));
+  apply({ kind: 'join', pid: 100, time: 10, child: 101, phase: 'enter', timeout: 1, code: null });
+  apply({ kind: 'join', pid: 100, time: 1010, child: 101, phase: 'leave', timeout: 1, code: null });
+  apply({ kind: 'join', pid: 100, time: 1500, child: 101, phase: 'enter', timeout: null, code: null });
+  const parent = model.find('r', 100)!;
+  assert.deepEqual(parent.joins, [
+    { childPid: 101, timeout: 1, enteredAt: 10, leftAt: 1010 },
+    { childPid: 101, timeout: null, enteredAt: 1500 },
+  ]);
+  assert.equal(parent.state, 'joining');
 });
 
 test('terminate: the code the parent collects (−15) wins, and names SIGTERM', () => {

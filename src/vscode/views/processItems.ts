@@ -1,8 +1,10 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { describeExitCode } from '../../core/model/exitCodes';
+import { describeExitCode } from '../../core/present/exitCodeText';
 import { ProcessRecord, RunRecord } from '../../core/model/processRecord';
 import { formatDuration, formatExitCode, processDescription, runStateText } from '../../core/present/processText';
+
+import { processUri } from './processDecorations';
 
 const t = vscode.l10n.t;
 
@@ -46,6 +48,8 @@ export function processTreeItem(record: ProcessRecord, joiningName: string | und
   item.description = processDescription(record, joiningName, t);
   item.iconPath = processIcon(record);
   item.contextValue = processContextValue(record);
+  // Only so that ProcessDecorations can colour the row; the label and icon stay ours.
+  item.resourceUri = processUri(record);
   item.accessibilityInformation = { label: `${record.name}, ${item.description}` };
   return item;
 }
@@ -69,7 +73,7 @@ export function processTooltip(record: ProcessRecord, parent: ProcessRecord | un
     [t('Python'), record.pythonVersion],
     [t('Started'), record.startedAt ? new Date(record.startedAt).toLocaleTimeString() : undefined],
     [t('Lifetime'), record.startedAt ? formatDuration((record.endedAt ?? Date.now()) - record.startedAt) : undefined],
-    [t('Exit code'), record.exitCode !== undefined && record.exitCode !== null ? `${formatExitCode(record.exitCode)}: ${describeExitCode(record.exitCode)}` : undefined],
+    [t('Exit code'), record.exitCode !== undefined && record.exitCode !== null ? `${formatExitCode(record.exitCode)}: ${describeExitCode(record.exitCode, t)}` : undefined],
     [t('Signals asked for'), record.signalsRequested.length ? record.signalsRequested.map((s) => `${s.signal} ${t('by')} ${s.by === 0 ? 'ProcLens' : `PID ${s.by}`}`).join(', ') : undefined],
     [t('CPU'), record.cpuPercent !== undefined ? `${record.cpuPercent.toFixed(1)} %` : undefined],
     [t('Memory'), record.rssBytes !== undefined ? `${(record.rssBytes / 1048576).toFixed(1)} MiB` : undefined],
@@ -105,9 +109,12 @@ export function runTreeItem(run: RunRecord, label: string): vscode.TreeItem {
   const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Expanded);
   item.id = run.id;
   item.description = `${new Date(run.startedAt).toLocaleTimeString()} · ${runStateText(run, t)}`;
-  item.contextValue = run.state === 'live' ? 'run.live' : 'run.finished';
+  // run.live | run.finished, or run.attached.live | run.attached.finished: no Stop or Run Again on what ProcLens did not start.
+  item.contextValue = `run.${run.attached ? 'attached.' : ''}${run.state === 'live' ? 'live' : 'finished'}`;
   item.iconPath =
-    run.state === 'live'
+    run.attached
+      ? new vscode.ThemeIcon('plug', run.state === 'live' ? new vscode.ThemeColor('charts.blue') : undefined)
+      : run.state === 'live'
       ? new vscode.ThemeIcon('play-circle', new vscode.ThemeColor('charts.green'))
       : run.exitCode === 0
         ? new vscode.ThemeIcon('pass-filled', new vscode.ThemeColor('charts.green'))
@@ -116,7 +123,7 @@ export function runTreeItem(run: RunRecord, label: string): vscode.TreeItem {
   tooltip.appendMarkdown(`${t('Command line')}: \`${run.command.join(' ').replace(/`/g, "'")}\`\n\n`);
   tooltip.appendMarkdown(`${t('Folder')}: ${escape(run.cwd)}\n\n`);
   if (run.exitCode !== undefined && run.exitCode !== null) {
-    tooltip.appendMarkdown(`${t('Exit code')}: ${formatExitCode(run.exitCode)} (${escape(describeExitCode(run.exitCode))})\n\n`);
+    tooltip.appendMarkdown(`${t('Exit code')}: ${formatExitCode(run.exitCode)} (${escape(describeExitCode(run.exitCode, t))})\n\n`);
   }
   if (run.error) {
     tooltip.appendMarkdown(escape(run.error));

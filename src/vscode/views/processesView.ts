@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { ProcessModel } from '../../core/model/processModel';
 import { isAlive, ProcessRecord, RunRecord } from '../../core/model/processRecord';
 import { buildProcessTree, ProcessTreeNode } from '../../core/model/processTree';
+import { matchesFilter, ProcessFilter } from '../../core/filter/processFilter';
 import { settings } from '../settings';
 import { processTooltip, processTreeItem, runTreeItem } from './processItems';
 
@@ -19,6 +20,9 @@ export class ProcessesView implements vscode.TreeDataProvider<ProcessesNode>, vs
   private readonly changed = new vscode.EventEmitter<ProcessesNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private forests = new Map<string, Map<string, ProcessTreeNode>>();
+  /** Per refresh: whether a process or something below it is shown. */
+  private visibility = new Map<string, boolean>();
+  private currentFilter: ProcessFilter | undefined;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -37,6 +41,7 @@ export class ProcessesView implements vscode.TreeDataProvider<ProcessesNode>, vs
     clearTimeout(this.timer);
     this.timer = undefined;
     this.forests.clear();
+    this.visibility.clear();
     this.changed.fire(undefined);
   }
 
@@ -83,12 +88,27 @@ export class ProcessesView implements vscode.TreeDataProvider<ProcessesNode>, vs
     return (this.forest(record.runId).get(record.key)?.children ?? []).map((n) => n.record).filter((r) => this.visible(r));
   }
 
-  /** With keepExited off, an exited process is hidden unless something below it still runs. */
+  get filter(): ProcessFilter | undefined {
+    return this.currentFilter;
+  }
+
+  set filter(filter: ProcessFilter | undefined) {
+    this.currentFilter = filter;
+    this.refresh();
+  }
+
+  /**
+   * Shown when it passes the filter (and, with keepExited off, is not exited),
+   * or when something below it is shown: the tree keeps its shape.
+   */
   private visible(record: ProcessRecord): boolean {
-    if (settings.keepExited || record.state !== 'exited') {
-      return true;
+    let shown = this.visibility.get(record.key);
+    if (shown === undefined) {
+      const passes = (settings.keepExited || record.state !== 'exited') && (!this.currentFilter || matchesFilter(record, this.currentFilter));
+      shown = passes || (this.forest(record.runId).get(record.key)?.children ?? []).some((n) => this.visible(n.record));
+      this.visibility.set(record.key, shown);
     }
-    return (this.forest(record.runId).get(record.key)?.children ?? []).some((n) => this.visible(n.record));
+    return shown;
   }
 
   /** The run's tree, built once per refresh: key → node. */

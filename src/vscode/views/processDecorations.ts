@@ -1,0 +1,87 @@
+import * as vscode from 'vscode';
+import { ProcessModel } from '../../core/model/processModel';
+import { ProcessRecord } from '../../core/model/processRecord';
+import { HIGHLIGHT_MS, recentChange } from '../../core/model/recentChange';
+
+const SCHEME = 'proclens-process';
+
+/** Gives a tree row a URI, so this provider can colour it. */
+export function processUri(record: ProcessRecord): vscode.Uri {
+  return vscode.Uri.from({ scheme: SCHEME, path: `/${encodeURIComponent(record.key)}` });
+}
+
+/**
+ * Colours a process's row for a few seconds after it starts (green) and after
+ * it exits (amber). Rows are re-asked only when their process changes or its
+ * highlight runs out, so a quiet tree costs nothing.
+ */
+export class ProcessDecorations implements vscode.FileDecorationProvider, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<vscode.Uri[]>();
+  readonly onDidChangeFileDecorations = this.changed.event;
+  /** Key → when its highlight ends. */
+  private readonly highlighted = new Map<string, number>();
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly model: ProcessModel,
+    private readonly enabled: () => boolean,
+    private readonly now: () => number = Date.now,
+  ) {
+    model.on('change', ({ processes }) => {
+      const now = this.now();
+      for (const record of processes) {
+        if (recentChange(record, now)) {
+          const since = record.endedAt ?? record.startedAt ?? now;
+          this.highlighted.set(record.key, since + HIGHLIGHT_MS);
+        }
+      }
+      if (processes.length) {
+        this.changed.fire(processes.map(processUri));
+      }
+      this.expireLater();
+    });
+  }
+
+  provideFileDecoration(uri: vscode.Uri): vscode.FileDecoration | undefined {
+    if (uri.scheme !== SCHEME || !this.enabled()) {
+      return undefined;
+    }
+    const record = this.model.get(decodeURIComponent(uri.path.slice(1)));
+    switch (record && recentChange(record, this.now())) {
+      case 'started':
+        return new vscode.FileDecoration(undefined, vscode.l10n.t('just started'), new vscode.ThemeColor('proclens.startedHighlight'));
+      case 'exited':
+        return new vscode.FileDecoration(undefined, vscode.l10n.t('just exited'), new vscode.ThemeColor('proclens.exitedHighlight'));
+      default:
+        return undefined;
+    }
+  }
+
+  /** The setting changed: every row is asked again. */
+  refreshAll(): void {
+    this.changed.fire(this.model.all().map(processUri));
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+    this.changed.dispose();
+  }
+
+  private expireLater(): void {
+    if (this.timer || !this.highlighted.size) {
+      return;
+    }
+    const next = Math.min(...this.highlighted.values());
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      const now = this.now();
+      const expired = [...this.highlighted].filter(([, until]) => until <= now).map(([key]) => key);
+      expired.forEach((key) => this.highlighted.delete(key));
+      const records = expired.map((key) => this.model.get(key)).filter((r): r is ProcessRecord => r !== undefined);
+      if (records.length) {
+        this.changed.fire(records.map(processUri));
+      }
+      this.expireLater();
+    }, Math.max(50, next - this.now() + 10));
+  }
+}

@@ -1,0 +1,68 @@
+import * as vscode from 'vscode';
+import { ModelChange, ProcessModel } from '../../core/model/processModel';
+import { ProcessRecord, RunRecord } from '../../core/model/processRecord';
+import { presentTimeline } from '../../core/timeline/timelineView';
+import { RenderedReport, RunTimeline } from './runTimeline';
+
+export type { RenderedLane, RenderedReport } from './runTimeline';
+
+/** The timeline panels: one per run, opened again (not twice) when asked for again. */
+export class TimelinePanels implements vscode.Disposable {
+  private readonly panels = new Map<string, RunTimeline>();
+  private readonly onChange = ({ processes, runs }: ModelChange) => {
+    for (const [runId, panel] of this.panels) {
+      if (runs.some((r) => r.id === runId) || processes.some((p) => p.runId === runId)) {
+        panel.changed();
+      }
+    }
+  };
+
+  constructor(
+    private readonly model: ProcessModel,
+    private readonly extensionUri: vscode.Uri,
+    private readonly reveal: (record: ProcessRecord) => void,
+    private readonly runLabel: (run: RunRecord) => string,
+  ) {
+    model.on('change', this.onChange);
+  }
+
+  show(runId: string): void {
+    const open = this.panels.get(runId);
+    if (open) {
+      open.reveal();
+      return;
+    }
+    const run = this.model.run(runId);
+    if (!run) {
+      void vscode.window.showWarningMessage(vscode.l10n.t('That run is no longer in the Processes view.'));
+      return;
+    }
+    const label = this.runLabel(run);
+    const panel = new RunTimeline({
+      title: vscode.l10n.t('Timeline · {0}', label),
+      mediaRoot: vscode.Uri.joinPath(this.extensionUri, 'media', 'timeline'),
+      present: () => {
+        const current = this.model.run(runId);
+        return current && presentTimeline(current, this.model.processesOf(runId), Date.now(), label, vscode.l10n.t);
+      },
+      reveal: (key) => {
+        const record = this.model.get(key);
+        if (record) {
+          this.reveal(record);
+        }
+      },
+      disposed: () => this.panels.delete(runId),
+    });
+    this.panels.set(runId, panel);
+  }
+
+  /** What the run's webview last reported it drew; undefined if its panel is not open. */
+  rendered(runId: string): RenderedReport | undefined {
+    return this.panels.get(runId)?.report;
+  }
+
+  dispose(): void {
+    this.model.off('change', this.onChange);
+    [...this.panels.values()].forEach((panel) => panel.dispose());
+  }
+}

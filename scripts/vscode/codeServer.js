@@ -98,6 +98,26 @@ const groupAlive = (pgid) => groupMembers(pgid).length > 0;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /**
+ * Writes the index VS Code's server reads to find the language pack of a display language
+ * (normally kept up to date by installing the pack from the marketplace).
+ */
+function registerLanguagePack(userDataDir, locale, folder) {
+  const manifest = JSON.parse(fs.readFileSync(path.join(folder, 'package.json'), 'utf8'));
+  const localization = manifest.contributes.localizations.find((l) => l.languageId === locale);
+  const id = `${manifest.publisher}.${manifest.name}`;
+  const translations = Object.fromEntries(localization.translations.map((t) => [t.id, path.join(folder, t.path)]));
+  const packs = {
+    [locale]: {
+      hash: require('crypto').createHash('md5').update(id).update(manifest.version).digest('hex'),
+      extensions: [{ extensionIdentifier: { id }, version: manifest.version }],
+      translations,
+      label: localization.localizedLanguageName,
+    },
+  };
+  fs.writeFileSync(path.join(userDataDir, 'languagepacks.json'), JSON.stringify(packs));
+}
+
+/**
  * Starts code-server in its own process group with a scratch user-data dir, extensions dir
  * and XDG/TMP dirs, so it writes nothing into the home folder.
  * @param {object} o
@@ -109,11 +129,14 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
  * @param {Record<string,string>} [o.extensionLinks] extensions-dir entry name -> folder to symlink
  * @param {boolean} [o.echoOutput] print code-server's own output (default: keep it for errors)
  * @param {boolean} [o.gallery] false: no extension marketplace (hermetic tests)
+ * @param {string} [o.locale] display language, e.g. zh-cn (what extensions see as vscode.env.language)
+ * @param {string} [o.languagePack] folder of a language pack extension for `locale`: VS Code ignores
+ *   a display language it has no language pack for
  * @returns {Promise<{url: string, port: number, scratch: string, pid: number, exited: Promise<number|string>,
  *   urlFor: (extensionTestsPath?: string) => string, output: () => string, stop: () => Promise<void>}>}
  */
 async function startCodeServer({ extensionDevelopmentPath, folder, log = console.log, extraSettings = {},
-  port, extensionLinks = {}, echoOutput = false, gallery = true, startTimeoutMs = 60000 }) {
+  port, extensionLinks = {}, echoOutput = false, gallery = true, startTimeoutMs = 60000, locale, languagePack }) {
   const executable = await ensureCodeServer({ log });
   port = port || (await freePort());
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'proclens-code-server-'));
@@ -128,10 +151,12 @@ async function startCodeServer({ extensionDevelopmentPath, folder, log = console
   for (const [name, target] of Object.entries(extensionLinks)) {
     fs.symlinkSync(target, path.join(dirs.extensions, name), 'dir');
   }
+  if (locale && languagePack) registerLanguagePack(dirs['user-data'], locale, languagePack);
 
   const args = ['--bind-addr', `${HOST}:${port}`, '--auth', 'none', '--disable-telemetry',
     '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override',
-    '--user-data-dir', dirs['user-data'], '--extensions-dir', dirs.extensions, folder];
+    '--user-data-dir', dirs['user-data'], '--extensions-dir', dirs.extensions,
+    ...(locale ? ['--locale', locale] : []), folder];
   const env = { ...process.env, XDG_CONFIG_HOME: dirs.config, XDG_DATA_HOME: dirs.data, TMPDIR: dirs.tmp };
   // An empty gallery turns off the look-ups at open-vsx.org, which fail offline and print a
   // stack trace into every test run.

@@ -6,6 +6,11 @@
 //   node scripts/vscode/runIntegrationTests.js [--suite test/integration/suite] [--timeout 300]
 //                                               [--extension DIR]  (default: this repository;
 //                                               checkVsix.js passes the installed VSIX's folder)
+//                                               [--locale zh-cn]  (VS Code's display language; the
+//                                               suite then runs its *.zh-cn.test.js files only)
+//
+// A suite asks for a picture of the workbench by printing `PROCLENS_SCREENSHOT name`: it is
+// saved as test-results/name.png (see screenshot() in test/integration/suite/helpers.js).
 //
 // The last line printed is always `integration: N passed, M failed`.
 
@@ -22,14 +27,29 @@ const { CHROMIUM, CHROMIUM_ARGS } = browser;
 
 // Printed by test/integration/suite/index.js once mocha has finished.
 const RESULT_LINE = /PROCLENS_RESULT (\{.*?\})/;
+// Printed by a test that wants the workbench photographed (helpers.js screenshot()).
+const SCREENSHOT_LINE = /PROCLENS_SCREENSHOT ([\w.-]+)/;
+
+async function takeScreenshot(page, name) {
+  const dir = path.join(repoRoot, 'test-results');
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${name}.png`);
+  // Written under another name first: the test waits for the final name to appear.
+  const partial = path.join(dir, `${name}.partial.png`);
+  await page.screenshot({ path: partial }).then(() => {
+    fs.renameSync(partial, file);
+    log(`screenshot ${path.relative(repoRoot, file)}`);
+  }, (err) => log(`no screenshot ${name}: ${err.message}`));
+}
 
 function parseArgs(argv) {
-  const options = { suite: 'test/integration/suite', timeoutSeconds: 300, extension: repoRoot };
+  const options = { suite: 'test/integration/suite', timeoutSeconds: 300, extension: repoRoot, locale: undefined };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--suite') options.suite = argv[++i];
     else if (argv[i] === '--timeout') options.timeoutSeconds = Number(argv[++i]);
     else if (argv[i] === '--extension') options.extension = path.resolve(argv[++i]);
-    else throw new Error(`unknown argument ${argv[i]}; usage: runIntegrationTests.js [--suite DIR] [--timeout SECONDS] [--extension DIR]`);
+    else if (argv[i] === '--locale') options.locale = argv[++i];
+    else throw new Error(`unknown argument ${argv[i]}; usage: runIntegrationTests.js [--suite DIR] [--timeout SECONDS] [--extension DIR] [--locale LANG]`);
   }
   if (!options.suite || !(options.timeoutSeconds > 0)) throw new Error('--suite needs a folder, --timeout a number of seconds');
   return options;
@@ -37,16 +57,23 @@ function parseArgs(argv) {
 
 const log = (msg) => console.log(`[integration] ${msg}`);
 
-async function runSuite({ suite, timeoutSeconds, extension }) {
+async function runSuite({ suite, timeoutSeconds, extension, locale }) {
   const suiteIndex = path.resolve(suite, 'index.js');
   if (!fs.existsSync(suiteIndex)) throw new Error(`no ${suiteIndex}`);
   const counts = { passed: 0, failed: 0, reported: false };
 
   await ensureCodeServer({ log });
   await ensureDebianPackages(['chromium'], { log });
+  // Read by the suite's index.js (through code-server's environment) to pick its files.
+  if (locale) process.env.PROCLENS_TEST_LOCALE = locale;
   const started = Date.now();
   const server = await startCodeServer({
-    extensionDevelopmentPath: extension, folder: path.join(repoRoot, 'examples'), log, gallery: false,
+    extensionDevelopmentPath: extension, folder: path.join(repoRoot, 'examples'), log, gallery: false, locale,
+    // A prompt about the repository around the examples would cover the pictures.
+    extraSettings: { 'git.openRepositoryInParentFolders': 'never' },
+    // VS Code only takes a display language it has a language pack for, and the real one cannot
+    // be downloaded here: a stand-in that translates none of VS Code itself (test/fixtures).
+    languagePack: locale ? path.join(repoRoot, 'test', 'fixtures', `language-pack-${locale}`) : undefined,
   });
   let context;
   const browserDir = fs.mkdtempSync(path.join(os.tmpdir(), 'proclens-chromium-'));
@@ -69,7 +96,9 @@ async function runSuite({ suite, timeoutSeconds, extension }) {
         page.exposeFunction('codeAutomationLog', (level, args) => {
           const text = Array.isArray(args) ? util.format(...args) : String(args);
           const result = RESULT_LINE.exec(text);
+          const picture = SCREENSHOT_LINE.exec(text);
           if (result) Object.assign(counts, JSON.parse(result[1]), { reported: true });
+          else if (picture) void takeScreenshot(page, picture[1]);
           else console.log(level === 'error' ? `[host error] ${text}` : text);
         }),
       ]).then(() => {

@@ -360,6 +360,58 @@ function checks(state) {
       },
     },
     {
+      name: `Show Timeline (inline on the ${S08.file} run) draws a lane per process, with the SIGTERM mark`,
+      timeoutMs: 90000,
+      async run() {
+        const { page } = state;
+        // Wait for the run to end, so the picture holds the whole story: joins, the terminate mark, the exits.
+        await waitForRows(page, 'Processes', `run ${S08.file} finished`, (rows) => {
+          const b = runBlock(rows, S08.file);
+          return b && /exited/.test(b.run.description);
+        }, { timeoutMs: 40000 });
+        const runRow = page.locator(rowsOf('Processes')).filter({ has: page.locator('.label-name', { hasText: S08.file }) }).first();
+        await clickInlineAction(page, runRow, 'Show Timeline');
+        // The webview's document sits two iframes down (VS Code's host frame, then the content).
+        const chart = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+        for (const name of ['MainProcess', ...CHILDREN]) {
+          await chart.locator('.lane .lane-name', { hasText: name }).first().waitFor({ state: 'visible', timeout: 30000 });
+        }
+        const marks = await chart.locator('.lane [data-signal="SIGTERM"]').count();
+        if (marks < 1) throw new CheckFailed('no SIGTERM mark on the timeline');
+        const arrows = await chart.locator('.arrows .arrow').count();
+        if (arrows < 1) throw new CheckFailed('no join() arrow on the timeline');
+        log(`timeline: ${1 + CHILDREN.length} lanes, ${marks} SIGTERM mark(s), ${arrows} join arrow(s)`);
+        await moveMouseAway(page);
+        await screenshot(page, 'ui-05-timeline.png');
+        // Clicking a lane finds its process in the tree: the row is selected.
+        await chart.locator('.lane', { has: chart.locator('.lane-name', { hasText: 'Process-2' }) }).first().click();
+        await page.locator(`${rowsOf('Processes')}[aria-selected="true"][aria-label^="Process-2, "]`).first()
+          .waitFor({ state: 'visible', timeout: 20000 });
+        log('clicking the Process-2 lane selected the Process-2 row in the Processes view');
+      },
+    },
+    {
+      name: 'the lesson walkthrough (palette) runs §6 from its first button',
+      timeoutMs: 90000,
+      async run() {
+        const { page } = state;
+        await runPaletteCommand(page, 'ProcLens: Open the Lesson Walkthrough', 30000);
+        await page.getByText('Learn multiprocessing with ProcLens').first().waitFor({ state: 'visible', timeout: 30000 });
+        const button = page.getByRole('button', { name: 'Run: start four processes' });
+        await button.waitFor({ state: 'visible', timeout: 30000 });
+        await moveMouseAway(page);
+        await screenshot(page, 'ui-06-walkthrough.png');
+        const runsOf = (rows) => rows.filter((r) => r.level === 1 && r.label === S06.file).length;
+        const before = runsOf(await readRows(page, 'Processes'));
+        await button.click();
+        await waitForRows(page, 'Processes', `a new ${S06.file} run started by the walkthrough`, (rows) => {
+          notePids(rows);
+          return runsOf(rows) > before;
+        }, { timeoutMs: 60000 });
+        log(`the walkthrough's button started ${S06.file} (${before} run(s) of it before, now one more)`);
+      },
+    },
+    {
       name: 'ProcLens: Clear Exited (palette) removes the finished runs',
       timeoutMs: 90000,
       async run() {

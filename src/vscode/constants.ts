@@ -21,6 +21,19 @@ export const CommandIds = {
   revealSource: 'proclens.revealSource',
   refresh: 'proclens.refresh',
   showOutput: 'proclens.showOutput',
+  showTimeline: 'proclens.showTimeline',
+  attach: 'proclens.attach',
+  filter: 'proclens.filter',
+  clearFilter: 'proclens.clearFilter',
+  openWalkthrough: 'proclens.openWalkthrough',
 } as const;
+
+/** Context keys set by the extension, read by `when` clauses in package.json. */
+export const ContextKeys = {
+  filtered: 'proclens.filtered',
+} as const;
+
+/** `publisher.name#id` of the walkthrough in package.json. */
+export const WALKTHROUGH_ID = 'lesson';
 
 export const SETTINGS_SECTION = 'proclens';

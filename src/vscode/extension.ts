@@ -1,14 +1,20 @@
 import * as vscode from 'vscode';
 import { ProcessControl } from '../core/control/processControl';
 import { loadExampleManifest } from '../core/examples/exampleManifest';
+import { ProcessRecord, RunRecord } from '../core/model/processRecord';
 import { ProcessTracker } from '../core/tracking/processTracker';
+import { registerAttachCommand } from './commands/attachCommand';
+import { registerFilterCommands } from './commands/filterCommands';
 import { registerProcessCommands } from './commands/processCommands';
 import { registerRunCommands } from './commands/runCommands';
-import { ViewIds } from './constants';
+import { registerShowTimelineCommand } from './commands/showTimelineCommand';
+import { CommandIds, ViewIds, WALKTHROUGH_ID } from './constants';
 import { RunSessions } from './runs/runSessions';
 import { affectsProcLens, settings } from './settings';
 import { createStatusBarItem } from './statusBar';
+import { TimelinePanels } from './timeline/timelinePanel';
 import { ExamplesView } from './views/examplesView';
+import { ProcessDecorations } from './views/processDecorations';
 import { ProcessesView } from './views/processesView';
 
 /** What activate() returns: the integration tests drive the extension through it. */
@@ -17,6 +23,8 @@ export interface ProcLensApi {
   readonly control: ProcessControl;
   readonly sessions: RunSessions;
   readonly processesView: ProcessesView;
+  readonly decorations: ProcessDecorations;
+  readonly timelines: TimelinePanels;
 }
 
 let stopOnExit: (() => Promise<void>) | undefined;
@@ -38,6 +46,20 @@ export function activate(context: vscode.ExtensionContext): ProcLensApi {
   const examples = new ExamplesView(loadExampleManifest(context.asAbsolutePath('examples')), context.asAbsolutePath('examples'));
   const processes = new ProcessesView(tracker.model, (run) => sessions.label(run));
   const processesTree = vscode.window.createTreeView(ViewIds.processes, { treeDataProvider: processes, showCollapseAll: true });
+  const decorations = new ProcessDecorations(tracker.model, () => settings.highlightChanges);
+  const revealRun = (run: RunRecord) => {
+    processes.refresh();
+    processesTree.reveal(run, { expand: 3, focus: false, select: false }).then(undefined, (error) =>
+      // Only fails while the view has never been shown; the run is there when it is opened.
+      log.debug(`could not reveal ${run.id}: ${String(error)}`),
+    );
+  };
+  const revealProcess = (record: ProcessRecord) => {
+    processesTree.reveal(record, { expand: false, focus: true, select: true }).then(undefined, (error) =>
+      log.debug(`could not reveal ${record.key}: ${String(error)}`),
+    );
+  };
+  const timelines = new TimelinePanels(tracker.model, context.extensionUri, revealProcess, (run) => sessions.label(run));
 
   context.subscriptions.push(
     log,
@@ -52,19 +74,25 @@ export function activate(context: vscode.ExtensionContext): ProcLensApi {
       sessions,
       examples,
       log,
-      revealRun: (run) => {
-        processes.refresh();
-        processesTree.reveal(run, { expand: 3, focus: false, select: false }).then(undefined, (error) =>
-          // Only fails while the view has never been shown; the run is there when it is opened.
-          log.debug(`could not reveal ${run.id}: ${String(error)}`),
-        );
-      },
+      revealRun,
       refresh: async () => {
         await tracker.scanNow();
         processes.refresh();
       },
     }),
+    decorations,
+    vscode.window.registerFileDecorationProvider(decorations),
+    timelines,
+    registerShowTimelineCommand(tracker.model, timelines, (run) => sessions.label(run)),
+    registerAttachCommand({ model: tracker.model, lister: tracker.lister, sessions, revealRun }),
+    ...registerFilterCommands(processes, processesTree),
+    vscode.commands.registerCommand(CommandIds.openWalkthrough, () =>
+      vscode.commands.executeCommand('workbench.action.openWalkthrough', `${context.extension.id}#${WALKTHROUGH_ID}`, false),
+    ),
     vscode.workspace.onDidChangeConfiguration((event) => {
+      if (affectsProcLens(event, 'highlightChanges')) {
+        decorations.refreshAll();
+      }
       if (affectsProcLens(event, 'scanIntervalMs')) {
         tracker.scanIntervalMs = settings.scanIntervalMs;
       }
@@ -83,7 +111,7 @@ export function activate(context: vscode.ExtensionContext): ProcLensApi {
       log.warn(`left running (terminateOnExit is off): ${tracker.liveRuns().map((r) => `PID ${r.record.topPid}`).join(', ')}`);
     }
   };
-  return { tracker, control, sessions, processesView: processes };
+  return { tracker, control, sessions, processesView: processes, decorations, timelines };
 }
 
 export async function deactivate(): Promise<void> {

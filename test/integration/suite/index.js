@@ -17,7 +17,11 @@ function findTests(dir) {
 exports.run = async function run() {
   // No colours: the output travels through the workbench log to a non-terminal.
   const mocha = new Mocha({ ui: 'bdd', timeout: 60000, reporter: 'spec', color: false });
-  const files = findTests(__dirname);
+  // With a display language (runIntegrationTests.js --locale zh-cn) only that language's
+  // files run (`*.zh-cn.test.js`); otherwise every file but those.
+  const locale = process.env.PROCLENS_TEST_LOCALE;
+  const localized = /\.[a-z]{2}(-[a-z]{2})?\.test\.js$/;
+  const files = findTests(__dirname).filter((file) => (locale ? file.endsWith(`.${locale}.test.js`) : !localized.test(file)));
   files.forEach((file) => mocha.addFile(file));
 
   // mocha.run() loads the files with require(), the loader the host patches to provide `vscode`.

@@ -37,12 +37,10 @@ except ImportError:
 
 def _hello_tail():
     """The part of the hello message that a forked child shares with its parent."""
-    import json
-
     argv = list(getattr(sys, "orig_argv", None) or sys.argv or [])
-    return ',"exe":%s,"argv":%s,"py":"%d.%d.%d"}\n' % (
-        json.dumps(sys.executable),
-        json.dumps(argv, separators=(",", ":")),
+    return ',"exe":%s,"argv":[%s],"py":"%d.%d.%d"}\n' % (
+        _json_text(sys.executable) if sys.executable else "null",
+        ",".join(_json_text(str(arg)) for arg in argv),
         sys.version_info[0],
         sys.version_info[1],
         sys.version_info[2],

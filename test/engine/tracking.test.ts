@@ -1,7 +1,8 @@
 import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
-import { byName, FIXTURES, run, runTraced, testInterpreters, WITH_START_METHOD } from './engineHelpers';
+import { byName, FIXTURES, REPO, run, runTraced, scratchFile, testInterpreters, WITH_START_METHOD } from './engineHelpers';
 
 const python = testInterpreters().find((p) => p.path)?.path ?? 'python3';
 const fixture = (name: string) => path.join(FIXTURES, name);
@@ -64,6 +65,19 @@ describe('what the engine sees beyond the examples', { concurrency: 4 }, () => {
     assert.ok(states.includes('zombie'), `seen as a zombie: ${states.join(' → ')}`);
     assert.deepEqual([child.state, child.exitCode, child.signal], ['exited', -15, 'SIGTERM']);
     assert.match(traced.stdout, /exitcode: -15/);
+  });
+
+  test('with PYTHONDONTWRITEBYTECODE the tracer keeps its own bytecode, and only its own', async () => {
+    const tag = (await run(python, ['-c', 'import sys; print(sys.implementation.cache_tag)'])).stdout.trim();
+    const cached = path.join(REPO, 'tracer', '__pycache__', `_proclens_tracer.${tag}.pyc`);
+    fs.rmSync(cached, { force: true });
+    const main = scratchFile('main.py');
+    fs.writeFileSync(path.join(path.dirname(main), 'helper.py'), 'VALUE = 42\n');
+    fs.writeFileSync(main, 'import helper\nprint(helper.VALUE)\n');
+    const traced = await runTraced([python, main], { env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } });
+    assert.equal(traced.stdout.trim(), '42');
+    assert.ok(fs.existsSync(cached), `${path.basename(cached)} was written`);
+    assert.equal(fs.existsSync(path.join(path.dirname(main), '__pycache__')), false, 'the program’s own modules stay uncompiled on disk');
   });
 
   test('exit codes pass through: a failing run() gives 1, sys.exit(3) gives 3', async () => {

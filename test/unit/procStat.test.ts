@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import { LinuxProcLister } from '../../src/core/scan/linuxProcLister';
-import { parseBootTime, parseCmdline, parseProcStat, parseUptime } from '../../src/core/scan/procStat';
+import { pageSizeFrom, parseBootTime, parseCmdline, parseProcStat, parseUptime } from '../../src/core/scan/procStat';
 
 // Captured on Linux 6.x: a process that named itself "a) b (c" with prctl(PR_SET_NAME), alive then as a zombie that exited with code 3.
 const RUNNING =
@@ -49,6 +49,14 @@ test('finds btime in /proc/stat and splits cmdline on NUL', () => {
   assert.deepEqual(parseCmdline('/usr/bin/x with spaces\0'), ['/usr/bin/x with spaces']);
 });
 
+test('the page size comes from the resident size in kB and in pages (captured from x86-64 and arm64)', () => {
+  assert.equal(pageSizeFrom('Name:\tnode\nVmRSS:\t   51200 kB\nRssAnon:\t 1 kB\n', '300000 12800 3000 10 0 20000 0\n'), 4096);
+  // Read a moment apart: a few pages more in one file still gives 4 KiB.
+  assert.equal(pageSizeFrom('VmRSS:\t   51200 kB\n', '300000 12803 3000 10 0 20000 0\n'), 4096);
+  assert.equal(pageSizeFrom('VmRSS:\t  204800 kB\n', '30000 3200 300 10 0 2000 0\n'), 65536);
+  assert.equal(pageSizeFrom('', ''), 4096, 'unreadable: the common size');
+});
+
 test('the Linux lister sees this very process, with its parent and start identity', { skip: process.platform !== 'linux' && 'needs /proc' }, async () => {
   const lister = new LinuxProcLister();
   const me = (await lister.list()).find((p) => p.pid === process.pid);
@@ -59,4 +67,6 @@ test('the Linux lister sees this very process, with its parent and start identit
   assert.ok(Math.abs(me.startTime! - (Date.now() - process.uptime() * 1000)) < 2000, 'start time is near node’s own');
   assert.deepEqual(await lister.commandLine(process.pid), process.argv.slice(0, 1).concat(process.execArgv, process.argv.slice(1)));
   assert.equal(await lister.identify(2 ** 22 + 7), undefined, 'no such pid');
+  const rss = process.memoryUsage().rss;
+  assert.ok(Math.abs(me.rssBytes! - rss) < rss / 4, `resident size ${me.rssBytes} is near node's own ${rss}`);
 });

@@ -1,7 +1,6 @@
 import * as fs from 'node:fs';
-import { execFileSync } from 'node:child_process';
 import { ProcessLister, ProcessSnapshot } from './processSnapshot';
-import { CLOCK_TICKS_PER_SECOND, parseBootTime, parseCmdline, parseProcStat, parseUptime, ProcStat } from './procStat';
+import { CLOCK_TICKS_PER_SECOND, pageSizeFrom, parseBootTime, parseCmdline, parseProcStat, parseUptime, ProcStat } from './procStat';
 
 /**
  * Lists processes by reading /proc directly: one small read a process, no
@@ -16,7 +15,7 @@ export class LinuxProcLister implements ProcessLister {
 
   constructor(private readonly procRoot = '/proc') {
     this.bootTimeMs = bootTime(procRoot);
-    this.pageBytes = pageSize();
+    this.pageBytes = pageSizeFrom(readText(`${procRoot}/self/status`) ?? '', readText(`${procRoot}/self/statm`) ?? '');
   }
 
   async list(): Promise<ProcessSnapshot[]> {
@@ -88,10 +87,3 @@ function bootTime(procRoot: string): number {
   return (parseBootTime(readText(`${procRoot}/stat`) ?? '') ?? 0) * 1000;
 }
 
-function pageSize(): number {
-  try {
-    return Number(execFileSync('getconf', ['PAGESIZE'], { encoding: 'utf8' }).trim()) || 4096;
-  } catch {
-    return 4096;
-  }
-}

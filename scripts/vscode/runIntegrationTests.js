@@ -8,6 +8,8 @@
 //                                               checkVsix.js passes the installed VSIX's folder)
 //                                               [--locale zh-cn]  (VS Code's display language; the
 //                                               suite then runs its *.zh-cn.test.js files only)
+//                                               [--also-install DIR]  (another extension folder,
+//                                               installed beside it; the bench's baseline)
 //
 // A suite asks for a picture of the workbench by printing `PROCLENS_SCREENSHOT name`: it is
 // saved as test-results/name.png (see screenshot() in test/integration/suite/helpers.js).
@@ -43,13 +45,14 @@ async function takeScreenshot(page, name) {
 }
 
 function parseArgs(argv) {
-  const options = { suite: 'test/integration/suite', timeoutSeconds: 300, extension: repoRoot, locale: undefined };
+  const options = { suite: 'test/integration/suite', timeoutSeconds: 300, extension: repoRoot, locale: undefined, alsoInstall: [] };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--suite') options.suite = argv[++i];
     else if (argv[i] === '--timeout') options.timeoutSeconds = Number(argv[++i]);
     else if (argv[i] === '--extension') options.extension = path.resolve(argv[++i]);
     else if (argv[i] === '--locale') options.locale = argv[++i];
-    else throw new Error(`unknown argument ${argv[i]}; usage: runIntegrationTests.js [--suite DIR] [--timeout SECONDS] [--extension DIR] [--locale LANG]`);
+    else if (argv[i] === '--also-install') options.alsoInstall.push(path.resolve(argv[++i]));
+    else throw new Error(`unknown argument ${argv[i]}; usage: runIntegrationTests.js [--suite DIR] [--timeout SECONDS] [--extension DIR] [--locale LANG] [--also-install DIR]`);
   }
   if (!options.suite || !(options.timeoutSeconds > 0)) throw new Error('--suite needs a folder, --timeout a number of seconds');
   return options;
@@ -57,7 +60,7 @@ function parseArgs(argv) {
 
 const log = (msg) => console.log(`[integration] ${msg}`);
 
-async function runSuite({ suite, timeoutSeconds, extension, locale }) {
+async function runSuite({ suite, timeoutSeconds, extension, locale, alsoInstall }) {
   const suiteIndex = path.resolve(suite, 'index.js');
   if (!fs.existsSync(suiteIndex)) throw new Error(`no ${suiteIndex}`);
   const counts = { passed: 0, failed: 0, reported: false };
@@ -74,6 +77,11 @@ async function runSuite({ suite, timeoutSeconds, extension, locale }) {
     // VS Code only takes a display language it has a language pack for, and the real one cannot
     // be downloaded here: a stand-in that translates none of VS Code itself (test/fixtures).
     languagePack: locale ? path.join(repoRoot, 'test', 'fixtures', `language-pack-${locale}`) : undefined,
+    // Installed the way a user's extension is: a <publisher>.<name>-<version> folder.
+    extensionLinks: Object.fromEntries(alsoInstall.map((folder) => {
+      const { publisher, name, version } = JSON.parse(fs.readFileSync(path.join(folder, 'package.json'), 'utf8'));
+      return [`${publisher}.${name}-${version}`, folder];
+    })),
   });
   let context;
   const browserDir = fs.mkdtempSync(path.join(os.tmpdir(), 'proclens-chromium-'));

@@ -1,0 +1,57 @@
+'use strict';
+// Runs inside code-server's extension host for `npm run bench` (loaded as a test suite by
+// scripts/vscode/runIntegrationTests.js): what ProcLens costs in the real host.
+// Prints one `PROCLENS_BENCH {...}` line with its figures, then the harness's result line.
+
+const path = require('path');
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+exports.run = async function run() {
+  const vscode = require('vscode');
+  // Loading the main file is timed on its own (the host then finds it in the module cache),
+  // then activate(). The empty extension, timed first, is what VS Code itself costs.
+  const timeActivation = async (id, main) => {
+    const extension = vscode.extensions.getExtension(id);
+    if (!extension) throw new Error(`${id} is not installed`);
+    // Nothing has opened a view or run a command: the extension is not loaded yet.
+    if (extension.isActive) throw new Error(`${id} was already active: its activation cannot be timed`);
+    const loadStarted = performance.now();
+    require(path.join(extension.extensionPath, main));
+    const loadMs = performance.now() - loadStarted;
+    const started = performance.now();
+    const exported = await extension.activate();
+    return { loadMs, activateMs: performance.now() - started, exported };
+  };
+  const empty = await timeActivation('proclens-bench.empty', 'extension.js');
+  const proclens = await timeActivation('proclens.proclens', path.join('dist', 'extension.js'));
+  const api = proclens.exported;
+
+  // The host's own CPU with ProcLens active and nothing to follow: the baseline.
+  const hostCpu = async () => {
+    const before = process.cpuUsage();
+    const from = Date.now();
+    await sleep(10000);
+    const used = process.cpuUsage(before);
+    return ((used.user + used.system) / 1000 / (Date.now() - from)) * 100;
+  };
+  const baselineCpuPercent = await hostCpu();
+
+  // P5 in the host: 100 sleeping children followed by the extension's own tracker.
+  const burst = path.join(__dirname, '..', '..', '..', 'test', 'fixtures', 'python', 'burst.py');
+  const run = await api.tracker.start({ command: [process.env.PROCLENS_BENCH_PYTHON || 'python3', burst, '100', 'fork', '30'], stdio: 'pipe' });
+  const children = () => api.tracker.model.processesOf(run.id).filter((p) => p.kind === 'mp-child').length;
+  for (let i = 0; i < 300 && children() < 100; i++) await sleep(100);
+  await sleep(1000);
+  const idleCpuPercent = await hostCpu();
+  const tracked = children();
+  process.kill(-run.program.pid, 'SIGKILL');
+  await run.finished;
+
+  const figures = {
+    emptyLoadMs: empty.loadMs, emptyActivateMs: empty.activateMs, loadMs: proclens.loadMs, activateMs: proclens.activateMs,
+    activateBodyMs: api.activationMs, baselineCpuPercent, idleCpuPercent, tracked,
+  };
+  console.log(`PROCLENS_BENCH ${JSON.stringify(figures)}`);
+  console.log(`PROCLENS_RESULT ${JSON.stringify({ passed: 1, failed: 0 })}`);
+};

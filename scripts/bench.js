@@ -40,6 +40,28 @@ function resolvePython(name) {
 
 const newTracker = (scanIntervalMs = 500, directory = tracerDirectory) => new ProcessTracker({ tracerDirectory: directory, scanIntervalMs });
 
+// Process groups the bench started (each program runs in its own): Ctrl+C ends them too.
+const startedGroups = new Set();
+async function startRun(tracker, command) {
+  const run = await tracker.start({ command, stdio: 'pipe' });
+  startedGroups.add(run.program.pid);
+  run.finished.then(() => startedGroups.delete(run.program.pid), () => {});
+  return run;
+}
+for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]]) {
+  process.on(signal, () => {
+    for (const group of startedGroups) {
+      try {
+        process.kill(-group, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    console.error(`bench: ${signal}; stopped ${startedGroups.size} program(s) it had started`);
+    process.exit(code);
+  });
+}
+
 /** P1: from a child's own bootstrap timestamp to its record reaching the model's listeners. */
 async function latency({ traced, scanIntervalMs }) {
   // Untraced: the tracer folder is replaced by an empty one, so only the OS scan finds children.
@@ -52,7 +74,7 @@ async function latency({ traced, scanIntervalMs }) {
       if (p.kind !== 'program' && !appeared.has(p.key)) appeared.set(p.key, now);
     }
   });
-  const run = await tracker.start({ command: [python, fixture('burst.py'), '200', 'fork', '2'], stdio: 'pipe' });
+  const run = await startRun(tracker, [python, fixture('burst.py'), '200', 'fork', '2']);
   await run.finished;
   await tracker.dispose();
   fs.rmSync(empty, { recursive: true, force: true });
@@ -74,7 +96,7 @@ async function overhead(method) {
     plain.push(await timeCommand(command[0], command.slice(1)));
     const tracker = newTracker();
     const started = process.hrtime.bigint();
-    const run = await tracker.start({ command, stdio: 'pipe' });
+    const run = await startRun(tracker, command);
     await new Promise((resolve) => run.program.once('exit', resolve));
     traced.push(Number(process.hrtime.bigint() - started) / 1e6);
     await run.finished;
@@ -106,6 +128,8 @@ async function scanCost(label) {
 function startSleepers(count) {
   // One shell, its own process group, so the cleanup is one kill.
   const child = spawn('sh', ['-c', `i=0; while [ $i -lt ${count} ]; do sleep 600 & i=$((i+1)); done; wait`], { detached: true, stdio: 'ignore' });
+  startedGroups.add(child.pid);
+  child.on('exit', () => startedGroups.delete(child.pid));
   return child;
 }
 
@@ -142,7 +166,7 @@ async function scale() {
 
   // A real program: 1,000 sleeping children; every one must be in the model.
   const tracker = newTracker();
-  const run = await tracker.start({ command: [python, fixture('burst.py'), '1000', 'fork', '3'], stdio: 'pipe' });
+  const run = await startRun(tracker, [python, fixture('burst.py'), '1000', 'fork', '3']);
   await run.finished;
   const children = tracker.model.processesOf(run.id).filter((p) => p.kind === 'mp-child');
   const exited = children.filter((p) => p.state === 'exited' && p.exitCode === 0).length;
@@ -153,7 +177,7 @@ async function scale() {
 /** P5: CPU the core uses while it follows 100 sleeping processes. */
 async function idleCost() {
   const tracker = newTracker(500);
-  const run = await tracker.start({ command: [python, fixture('burst.py'), '100', 'fork', '30'], stdio: 'pipe' });
+  const run = await startRun(tracker, [python, fixture('burst.py'), '100', 'fork', '30']);
   while (tracker.model.processesOf(run.id).filter((p) => p.kind === 'mp-child').length < 100) await sleep(100);
   await sleep(1000);
   const before = process.cpuUsage();
@@ -173,6 +197,16 @@ async function idleCost() {
  * the host's CPU before and while ProcLens follows 100 sleeping processes.
  */
 function extensionHostFigures() {
+  // Measured on what ships: the production bundle (the development one is twice the size).
+  execFileSync(process.execPath, ['esbuild.js', '--production'], { cwd: root, stdio: 'ignore' });
+  try {
+    measureInHost();
+  } finally {
+    execFileSync(process.execPath, ['esbuild.js'], { cwd: root, stdio: 'ignore' });
+  }
+}
+
+function measureInHost() {
   const runs = [];
   for (let i = 0; i < REPS; i++) {
     const result = spawnSync(process.execPath, [path.join(root, 'scripts', 'vscode', 'runIntegrationTests.js'),

@@ -10,9 +10,10 @@ const os = require('os');
 const path = require('path');
 const { execFileSync, spawnSync } = require('child_process');
 const { ensureCodeServer, repoRoot } = require('./ensureCodeServer');
+const { installedFolderName } = require('./codeServer');
 
 const log = (msg) => console.log(`[vsix] ${msg}`);
-const { name, publisher, version } = require(path.join(repoRoot, 'package.json'));
+const { name, version } = require(path.join(repoRoot, 'package.json'));
 
 // What must be inside, and what must not (sources, tests, dependencies, source maps).
 const REQUIRED = ['package.json', 'dist/extension.js', 'dist/cli.js', 'tracer/sitecustomize.py', 'tracer/_proclens_tracer.py', 'examples/manifest.json', 'media/proclens.svg', 'README.md', 'LICENSE', 'CHANGELOG.md'];
@@ -39,7 +40,7 @@ async function main() {
     const extensionsDir = path.join(scratch, 'extensions');
     const env = { ...process.env, XDG_CONFIG_HOME: path.join(scratch, 'config'), XDG_DATA_HOME: path.join(scratch, 'data') };
     execFileSync(codeServer, ['--install-extension', vsix, '--extensions-dir', extensionsDir, '--user-data-dir', path.join(scratch, 'user')], { env, stdio: 'inherit' });
-    const installed = path.join(extensionsDir, `${publisher}.${name}-${version}`);
+    const installed = path.join(extensionsDir, installedFolderName(repoRoot));
     const files = listFiles(installed);
     // The installer may store README.md as readme.md and LICENSE as LICENSE.txt.
     const shipped = new Set(files.map((file) => file.toLowerCase().replace(/\.txt$/, '')));

@@ -97,6 +97,12 @@ const groupAlive = (pgid) => groupMembers(pgid).length > 0;
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+/** The folder an extension is installed as, `<publisher>.<name>-<version>`, from its package.json. */
+function installedFolderName(extensionDir) {
+  const { publisher, name, version } = JSON.parse(fs.readFileSync(path.join(extensionDir, 'package.json'), 'utf8'));
+  return `${publisher}.${name}-${version}`;
+}
+
 /**
  * Writes the index VS Code's server reads to find the language pack of a display language
  * (normally kept up to date by installing the pack from the marketplace).
@@ -223,4 +229,4 @@ async function startCodeServer({ extensionDevelopmentPath, folder, log = console
   };
 }
 
-module.exports = { startCodeServer, workbenchUrl, freePort, isPortFree, groupMembers, HOST };
+module.exports = { startCodeServer, installedFolderName, workbenchUrl, freePort, isPortFree, groupMembers, HOST };

@@ -22,7 +22,7 @@ const path = require('path');
 const util = require('util');
 const { chromium } = require('playwright-core');
 const { ensureCodeServer, ensureDebianPackages, repoRoot } = require('./ensureCodeServer');
-const { startCodeServer } = require('./codeServer');
+const { installedFolderName, startCodeServer } = require('./codeServer');
 const browser = require('./browser');
 const { deadline } = browser;
 const { CHROMIUM, CHROMIUM_ARGS } = browser;
@@ -77,11 +77,8 @@ async function runSuite({ suite, timeoutSeconds, extension, locale, alsoInstall 
     // VS Code only takes a display language it has a language pack for, and the real one cannot
     // be downloaded here: a stand-in that translates none of VS Code itself (test/fixtures).
     languagePack: locale ? path.join(repoRoot, 'test', 'fixtures', `language-pack-${locale}`) : undefined,
-    // Installed the way a user's extension is: a <publisher>.<name>-<version> folder.
-    extensionLinks: Object.fromEntries(alsoInstall.map((folder) => {
-      const { publisher, name, version } = JSON.parse(fs.readFileSync(path.join(folder, 'package.json'), 'utf8'));
-      return [`${publisher}.${name}-${version}`, folder];
-    })),
+    // Installed the way a user's extension is.
+    extensionLinks: Object.fromEntries(alsoInstall.map((folder) => [installedFolderName(folder), folder])),
   });
   let context;
   const browserDir = fs.mkdtempSync(path.join(os.tmpdir(), 'proclens-chromium-'));

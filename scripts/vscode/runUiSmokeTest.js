@@ -17,7 +17,7 @@ const os = require('os');
 const path = require('path');
 const { chromium } = require('playwright-core');
 const { ensureCodeServer, ensureDebianPackages, repoRoot } = require('./ensureCodeServer');
-const { startCodeServer } = require('./codeServer');
+const { installedFolderName, startCodeServer } = require('./codeServer');
 const browser = require('./browser');
 const { CHROMIUM, CHROMIUM_ARGS } = browser;
 
@@ -201,15 +201,14 @@ function checks(state) {
         // The lesson's programs print Chinese; without a CJK font chromium draws boxes.
         await ensureDebianPackages([CJK_FONT_PACKAGE], { log }).catch((err) =>
           log(`warning: ${err.message.split('\n')[0]}; Chinese text will show as boxes in the screenshots`));
-        const { version, publisher, name } = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));
         if (!fs.existsSync(path.join(repoRoot, 'dist', 'extension.js'))) {
           throw new CheckFailed('dist/extension.js is missing: build first (node esbuild.js)');
         }
         const started = Date.now();
         state.server = await startCodeServer({
           folder: examplesFolder, log, gallery: false, startTimeoutMs: 120000,
-          // Installed the way a user's extension is: a <publisher>.<name>-<version> folder.
-          extensionLinks: { [`${publisher}.${name}-${version}`]: repoRoot },
+          // Installed the way a user's extension is.
+          extensionLinks: { [installedFolderName(repoRoot)]: repoRoot },
           extraSettings: {
             'git.openRepositoryInParentFolders': 'never',
             'workbench.tips.enabled': false,

@@ -31,7 +31,7 @@ export function registerAttachCommand({ model, lister, sessions, revealRun }: At
       revealRun(followed);
       return followed;
     }
-    const run = await sessions.attach(chosen.pid, `${chosen.label} (PID ${chosen.pid})`);
+    const run = await sessions.attach(chosen.pid, `${chosen.label} (PID ${chosen.pid})`, chosen.argv);
     if (!run) {
       void vscode.window.showWarningMessage(t('PID {0} is not running any more.', chosen.pid));
       return undefined;
@@ -44,12 +44,13 @@ export function registerAttachCommand({ model, lister, sessions, revealRun }: At
 interface Candidate {
   readonly pid: number;
   readonly label: string;
+  readonly argv: readonly string[] | undefined;
 }
 
 async function describe(lister: ProcessLister, pid: number): Promise<Candidate | undefined> {
   const argv = await lister.commandLine(pid);
   const snapshot = (await lister.list()).find((s) => s.pid === pid);
-  return snapshot ? { pid, label: programName(snapshot, argv) } : undefined;
+  return snapshot ? { pid, label: programName(snapshot, argv), argv } : undefined;
 }
 
 async function pickRunningProcess(model: ProcessModel, lister: ProcessLister): Promise<Candidate | undefined> {
@@ -62,12 +63,10 @@ async function pickRunningProcess(model: ProcessModel, lister: ProcessLister): P
     // Kernel threads have no command line and nothing to follow.
     .filter(({ argv }) => argv && argv.length > 0)
     .sort((a, b) => (b.snapshot.startTime ?? b.snapshot.pid) - (a.snapshot.startTime ?? a.snapshot.pid))
-    .map(({ snapshot, argv }) => ({
-      label: programName(snapshot, argv),
-      description: `PID ${snapshot.pid}`,
-      detail: argv!.join(' '),
-      candidate: { pid: snapshot.pid, label: programName(snapshot, argv) },
-    }));
+    .map(({ snapshot, argv }) => {
+      const label = programName(snapshot, argv);
+      return { label, description: `PID ${snapshot.pid}`, detail: argv!.join(' '), candidate: { pid: snapshot.pid, label, argv } };
+    });
   const picked = await vscode.window.showQuickPick(items, {
     placeHolder: t('Choose a running process to follow with its descendants (type to filter by name, PID or command line)'),
     matchOnDescription: true,

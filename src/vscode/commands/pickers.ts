@@ -28,7 +28,8 @@ export async function pickProcess(
 }
 
 export async function pickRun(model: ProcessModel, live: boolean, label: (run: RunRecord) => string): Promise<RunRecord | undefined> {
-  const runs = model.runs().filter((run) => !live || run.state === 'live');
+  // Newest first, as in the Processes view.
+  const runs = model.runs().filter((run) => !live || run.state === 'live').sort((a, b) => b.startedAt - a.startedAt);
   if (!runs.length) {
     void vscode.window.showInformationMessage(live ? vscode.l10n.t('No run is live.') : vscode.l10n.t('No run to choose from.'));
     return undefined;

@@ -128,8 +128,8 @@ export class RunSessions implements vscode.Disposable {
    * Follows a process ProcLens did not start (and its descendants), by the OS
    * scan. It is never remembered for a reload nor stopped when the window closes.
    */
-  async attach(pid: number, label: string): Promise<TrackedRun | undefined> {
-    const command = (await this.tracker.lister.commandLine(pid)) ?? [label];
+  async attach(pid: number, label: string, argv: readonly string[] | undefined): Promise<TrackedRun | undefined> {
+    const command = argv?.length ? [...argv] : [label];
     const run = await this.tracker.adopt({ pid, command, cwd: '', attached: true });
     if (run) {
       this.sessions.set(run.id, { request: { command, cwd: '', label }, run });

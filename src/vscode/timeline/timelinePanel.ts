@@ -26,16 +26,17 @@ export class TimelinePanels implements vscode.Disposable {
     model.on('change', this.onChange);
   }
 
-  show(runId: string): void {
+  /** Opens (or reveals) the run's panel; false, after saying so, when the run is no longer known. */
+  show(runId: string): boolean {
     const open = this.panels.get(runId);
     if (open) {
       open.reveal();
-      return;
+      return true;
     }
     const run = this.model.run(runId);
     if (!run) {
       void vscode.window.showWarningMessage(vscode.l10n.t('That run is no longer in the Processes view.'));
-      return;
+      return false;
     }
     const label = this.runLabel(run);
     const panel = new RunTimeline({
@@ -54,6 +55,7 @@ export class TimelinePanels implements vscode.Disposable {
       disposed: () => this.panels.delete(runId),
     });
     this.panels.set(runId, panel);
+    return true;
   }
 
   /** What the run's webview last reported it drew; undefined if its panel is not open. */

@@ -2,16 +2,20 @@ import { ProcessModel } from '../../src/core/model/processModel';
 import { TracerEvent } from '../../src/core/protocol/tracerEvents';
 import { ProcessSnapshot } from '../../src/core/scan/processSnapshot';
 
-/** A model with one run whose program has `topPid`, identities as the fake OS below reports them. */
-export function modelWithRun(topPid = 100, identities = new Map<number, string>()) {
+/**
+ * A model with one run whose program has `topPid`. The fake OS answers a
+ * first-sight look-up from `os` when the test put the pid there, else as a
+ * process of the run's session started with it.
+ */
+export function modelWithRun(topPid = 100, os = new Map<number, ProcessSnapshot | undefined>()) {
   let clock = 1_000_000;
   const model = new ProcessModel({
     batchMs: 1,
     now: () => clock,
-    identify: async (pid) => identities.get(pid) ?? `start-${pid}`,
+    snapshot: async (pid) => (os.has(pid) ? os.get(pid) : snapshot(pid, topPid, { sessionId: topPid })),
   });
   model.addRun({ id: 'r', command: ['python3', 'main.py'], cwd: '/', startedAt: clock, state: 'live' });
-  model.programStarted('r', topPid, ['python3', 'main.py']);
+  model.programStarted('r', topPid, ['python3', 'main.py'], snapshot(topPid, 1, { sessionId: topPid }));
   const apply = (event: TracerEvent) => model.applyTracerEvent('r', event);
   const advance = (ms: number) => (clock += ms);
   return { model, apply, advance };

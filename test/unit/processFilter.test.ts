@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import { describeFilter, matchesFilter, parseFilter } from '../../src/core/filter/processFilter';
 import { recentChange } from '../../src/core/model/recentChange';
-import { modelWithRun, startEvent } from './modelFixtures';
+import { modelWithRun, snapshot, startEvent } from './modelFixtures';
 
 function lessonRun() {
   const { model, apply } = modelWithRun();
@@ -10,6 +10,7 @@ function lessonRun() {
   apply(startEvent(100, 101, 'Piao-1'));
   apply(startEvent(100, 4711, 'egon', true));
   apply({ kind: 'exit', pid: 101, time: 5, code: 0 });
+  model.applyScan([snapshot(100, 1), snapshot(101, 100, { zombie: true, waitStatus: 0 }), snapshot(4711, 100)]);
   const names = (filter: ReturnType<typeof parseFilter>) =>
     model.processesOf('r').filter((r) => matchesFilter(r, filter ?? {})).map((r) => r.name);
   return { model, apply, names };
@@ -33,13 +34,16 @@ test('the view says what is filtered', () => {
 });
 
 test('a process is highlighted for a moment after it starts and after it ends, then not', () => {
-  const { model, apply } = modelWithRun();
+  const { model, apply, advance } = modelWithRun();
   apply(startEvent(100, 101, 'Piao-1'));
   const child = model.find('r', 101)!;
   const started = child.startedAt!;
   assert.equal(recentChange(child, started + 100), 'started');
   assert.equal(recentChange(child, started + 5000), undefined);
-  apply({ kind: 'exit', pid: 101, time: started + 6000, code: 0 });
+  apply({ kind: 'exit', pid: 101, time: started + 5900, code: 0 });
+  assert.equal(recentChange(child, started + 6000), undefined, 'exiting: it still runs');
+  advance(started + 6000 - 1_000_000);
+  model.applyScan([snapshot(100, 1), snapshot(101, 100, { zombie: true, waitStatus: 0 })]);
   assert.equal(recentChange(child, started + 6100), 'exited', 'a zombie has just ended too');
   assert.equal(recentChange(child, started + 10000), undefined);
 });

@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
-import { ModelChange } from '../../src/core/model/processModel';
+import { ModelChange, ProcessModel } from '../../src/core/model/processModel';
+import { TracerEvent } from '../../src/core/protocol/tracerEvents';
 import { buildProcessTree } from '../../src/core/model/processTree';
 import { modelWithRun, settle, snapshot, startEvent } from './modelFixtures';
 
@@ -17,12 +18,14 @@ test('multiprocessing children hang under the process that started them, with th
   assert.deepEqual(root.children.map((c) => c.record.startMethod), ['fork', 'fork', 'fork', 'fork']);
 });
 
-test('a child that finished is a zombie until its parent joins it, then exited with the collected code', () => {
+test('a child that finished is exiting, a zombie once the OS says so, then exited with the collected code', () => {
   const { model, apply } = modelWithRun();
   apply(startEvent(100, 101, 'Piao-1'));
   apply({ kind: 'exit', pid: 101, time: 5, code: 0 });
   const child = model.find('r', 101)!;
-  assert.equal(child.state, 'zombie');
+  assert.deepEqual([child.state, child.exitCode, child.reportedExitCode], ['exiting', undefined, 0]);
+  model.applyScan([snapshot(100, 1), snapshot(101, 100, { zombie: true, waitStatus: 0 })]);
+  assert.deepEqual([child.state, child.exitCode], ['zombie', 0]);
   apply({ kind: 'join', pid: 100, time: 6, child: 101, phase: 'enter', timeout: null, code: null });
   assert.equal(model.find('r', 100)!.state, 'joining');
   assert.equal(model.find('r', 100)!.joiningPid, 101);
@@ -132,6 +135,7 @@ test('when the program exits, its unjoined zombies are gone too and the run sett
   apply(startEvent(100, 101, 'Process-1'));
   apply(startEvent(100, 102, 'Process-2'));
   apply({ kind: 'exit', pid: 101, time: 3, code: 0 });
+  model.applyScan([snapshot(100, 1), snapshot(101, 100, { zombie: true, waitStatus: 0 }), snapshot(102, 100)]);
   model.programExited('r', 0);
   assert.equal(model.find('r', 101)!.state, 'exited');
   assert.equal(model.find('r', 102)!.orphan, true);
@@ -182,4 +186,21 @@ test('a child the scan found first takes its start time from the tracer, whose c
   apply(startEvent(100, 101, 'Process-1'));
   assert.equal(model.find('r', 101)!.startedAt, 1_000_100);
   assert.equal(model.find('r', 101)!.kind, 'mp-child');
+});
+
+test('exited records beyond the limit are forgotten, oldest first, but not a parent of something still shown', () => {
+  let clock = 1_000_000;
+  const model = new ProcessModel({ batchMs: 1, now: () => clock++, exitedLimit: 3 });
+  model.addRun({ id: 'r', command: ['python3'], cwd: '/', startedAt: clock, state: 'live' });
+  model.programStarted('r', 100, ['python3'], snapshot(100, 1, { sessionId: 100 }));
+  const apply = (event: TracerEvent) => model.applyTracerEvent('r', event);
+  apply(startEvent(100, 101, 'parent'));
+  apply(startEvent(101, 102, 'child of parent'));
+  apply({ kind: 'reaped', pid: 100, time: 2, child: 101, code: 0 });
+  for (let pid = 201; pid <= 205; pid++) {
+    apply(startEvent(100, pid, `P${pid}`));
+    apply({ kind: 'reaped', pid: 100, time: 3, child: pid, code: 0 });
+  }
+  const names = model.processesOf('r').map((r) => r.name);
+  assert.deepEqual(names, ['python3', 'parent', 'child of parent', 'P204', 'P205']);
 });

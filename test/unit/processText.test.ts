@@ -1,10 +1,10 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import { processDescription, runStateText } from '../../src/core/present/processText';
-import { modelWithRun, startEvent } from './modelFixtures';
+import { modelWithRun, snapshot, startEvent } from './modelFixtures';
 
 test('describes each state the way the tree shows it', () => {
-  const { model, apply } = modelWithRun();
+  const { model, apply, advance } = modelWithRun();
   apply(startEvent(100, 101, 'Piao-1', true));
   apply(startEvent(100, 102, 'Piao-2'));
   const daemon = model.find('r', 101)!;
@@ -12,6 +12,9 @@ test('describes each state the way the tree shows it', () => {
   apply({ kind: 'join', pid: 100, time: 2, child: 102, phase: 'enter', timeout: 1, code: null });
   assert.equal(processDescription(model.find('r', 100)!, 'Piao-2'), 'PID 100 · joining Piao-2');
   apply({ kind: 'exit', pid: 102, time: 1_002_100, code: 0 });
+  assert.equal(processDescription(model.find('r', 102)!, undefined), 'PID 102 · exiting');
+  advance(2100);
+  model.applyScan([snapshot(100, 1), snapshot(101, 100), snapshot(102, 100, { zombie: true, waitStatus: 0 })]);
   assert.equal(processDescription(model.find('r', 102)!, undefined), 'PID 102 · zombie (not joined)');
   apply({ kind: 'reaped', pid: 100, time: 1_002_300, child: 102, code: 0 });
   assert.equal(processDescription(model.find('r', 102)!, undefined), 'PID 102 · exited 0 · 2.0 s');

@@ -22,6 +22,7 @@ const record = (pid: number, extra: Partial<ProcessRecord> = {}): ProcessRecord 
   key: `r:${pid}`,
   runId: 'r',
   pid,
+  seenAt: T,
   name: `Process-${pid}`,
   formerNames: [],
   kind: 'mp-child',

@@ -1,16 +1,18 @@
 import { signalNumber, signalOfExitCode } from '../model/exitCodes';
 import { ProcessModel } from '../model/processModel';
-import { isAlive, ProcessRecord } from '../model/processRecord';
+import { isAlive, isConfirmed, ProcessRecord } from '../model/processRecord';
 import { buildProcessTree, descendantsFirst, ProcessTreeNode } from '../model/processTree';
 
 export type StopSignal = 'SIGTERM' | 'SIGKILL';
 
 /**
  * `sent`: delivered. `exited`: the process had already ended (or is a zombie
- * waiting for its parent). `reused`: the pid now names another process, so
- * nothing was sent. `not-permitted`: it belongs to another user.
+ * waiting for its parent). `unconfirmed`: the OS never showed this pid inside
+ * the run, so it is not known to be ours and nothing was sent. `reused`: the
+ * pid now names another process, so nothing was sent. `not-permitted`: it
+ * belongs to another user.
  */
-export type SignalOutcome = 'sent' | 'exited' | 'reused' | 'not-permitted' | 'failed';
+export type SignalOutcome = 'sent' | 'exited' | 'unconfirmed' | 'reused' | 'not-permitted' | 'failed';
 
 export interface SignalResult {
   readonly outcome: SignalOutcome;
@@ -45,16 +47,27 @@ export class ProcessControl {
     this.kill = dependencies.kill ?? ((pid, signal) => process.kill(pid, signal));
   }
 
-  /** Sends `signal`, unless the process has ended or its pid has been reused since. */
+  /**
+   * Sends `signal` only to a process the OS confirmed as part of its run and
+   * that the pid still names: never when it has ended, was never confirmed,
+   * or its pid has been reused since.
+   */
   async signal(record: ProcessRecord, signal: StopSignal): Promise<SignalResult> {
     if (!isAlive(record)) {
       return { outcome: 'exited', record, message: `${describe(record)} has already exited.` };
+    }
+    if (!isConfirmed(record)) {
+      return {
+        outcome: 'unconfirmed',
+        record,
+        message: `${describe(record)} was never seen by the OS inside this run, so it was left alone.`,
+      };
     }
     const identity = await this.dependencies.identify(record.pid);
     if (identity === undefined) {
       return { outcome: 'exited', record, message: `${describe(record)} has already exited.` };
     }
-    if (record.identity === undefined || identity !== record.identity) {
+    if (identity !== record.identity) {
       return {
         outcome: 'reused',
         record,
@@ -130,7 +143,9 @@ export class ProcessControl {
   /**
    * Ends every process of a run: SIGTERM to all, then SIGKILL to whatever is
    * still alive after `graceMs`. Scans first and between rounds, so that
-   * children started meanwhile are caught too. Resolves with the survivors
+   * what is signalled is what the OS shows now (children started meanwhile
+   * too, an `exiting` child too, a process already gone not), and only the
+   * processes it confirmed as the run's. Resolves with the survivors
    * (normally none).
    */
   async stopRun(runId: string, graceMs = 2000): Promise<ProcessRecord[]> {
@@ -151,7 +166,7 @@ export class ProcessControl {
   }
 
   private alive(runId: string): ProcessRecord[] {
-    return this.model.processesOf(runId).filter(isAlive);
+    return this.model.processesOf(runId).filter((r) => isAlive(r) && isConfirmed(r));
   }
 
   /** With `onlyNew`, skips processes that were already sent this signal. */

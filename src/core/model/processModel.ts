@@ -2,95 +2,103 @@ import { EventEmitter } from 'node:events';
 import * as path from 'node:path';
 import { TracerEvent } from '../protocol/tracerEvents';
 import { ProcessSnapshot } from '../scan/processSnapshot';
-import { exitCodeFromWaitStatus, signalOfExitCode } from './exitCodes';
-import { helperRole, pythonProgramName } from './processNames';
-import { isAlive, ProcessRecord, RunRecord } from './processRecord';
+import { ChangeBatch, ModelChange } from './changeBatch';
+import { signalOfExitCode } from './exitCodes';
+import { ended } from './lifecycle';
+import { couldBe, isRunMember } from './membership';
+import { ModelStore } from './modelStore';
+import { ProcessRecord, RunRecord } from './processRecord';
+import { confirm, Listing, scanRun } from './scanNews';
+import { applyTracerEvent } from './tracerNews';
 
-/** One notification per burst: every record and run that changed since the last one. */
-export interface ModelChange {
-  readonly processes: readonly ProcessRecord[];
-  readonly runs: readonly RunRecord[];
-}
+export type { ModelChange } from './changeBatch';
 
 export interface ProcessModelEvents {
   change: [ModelChange];
+  /** A tracer message named a pid that the OS shows outside the run: the record was dropped. */
+  refuted: [runId: string, pid: number, name: string];
 }
 
 export interface ProcessModelOptions {
   /** Changes within this many milliseconds are sent as one notification. */
   readonly batchMs?: number;
-  /** Reads a process's identity when it is first seen (see ProcessLister.identify). */
-  readonly identify?: (pid: number) => Promise<string | undefined>;
+  /** One process as the OS shows it now (ProcessLister.snapshot): confirms what the tracer names. */
+  readonly snapshot?: (pid: number) => Promise<ProcessSnapshot | undefined>;
   /** Reads an argument vector for a process found by the scan. */
   readonly commandLine?: (pid: number) => Promise<string[] | undefined>;
   readonly now?: () => number;
+  /** How many exited records are kept in all; the oldest beyond it are forgotten. */
+  readonly exitedLimit?: number;
 }
+
+/** Enough for the lesson's servers to show a long history, small enough to stay a few MB. */
+export const DEFAULT_EXITED_LIMIT = 5000;
 
 /**
  * What is known about every process of every run: built from tracer events,
- * OS scans and the launcher, and nothing else. Exited processes stay until
- * cleared; orphans stay under their original parent, marked.
+ * OS scans and the launcher, and nothing else. What each source does lives
+ * beside this file: tracerNews.ts (a tracer message), scanNews.ts (an OS
+ * listing), membership.ts (which processes are a run's), lifecycle.ts (how a
+ * process ends), modelStore.ts (records and their indexes).
  */
 export class ProcessModel extends EventEmitter<ProcessModelEvents> {
-  private readonly records = new Map<string, ProcessRecord>();
-  private readonly runRecords = new Map<string, RunRecord>();
-  /** runId → pid → the newest record with that pid. */
-  private readonly byPid = new Map<string, Map<number, ProcessRecord>>();
-  private readonly cpuSamples = new Map<string, { cpuMs: number; at: number }>();
-  private readonly changedProcesses = new Set<ProcessRecord>();
-  private readonly changedRuns = new Set<RunRecord>();
-  private flushTimer: NodeJS.Timeout | undefined;
-  private nextKey = 1;
-  private changes = 0;
-  private readonly batchMs: number;
+  private readonly changes: ChangeBatch;
+  private readonly store: ModelStore;
+  private readonly cpuSamples = new WeakMap<ProcessRecord, { cpuMs: number; at: number }>();
   private readonly now: () => number;
 
   constructor(private readonly options: ProcessModelOptions = {}) {
     super();
-    this.batchMs = options.batchMs ?? 5;
     this.now = options.now ?? Date.now;
+    this.changes = new ChangeBatch(options.batchMs ?? 5, (change) => this.emit('change', change));
+    this.store = new ModelStore(this.changes, this.now, options.exitedLimit ?? DEFAULT_EXITED_LIMIT);
   }
 
   runs(): RunRecord[] {
-    return [...this.runRecords.values()];
+    return this.store.runs();
   }
 
   run(runId: string): RunRecord | undefined {
-    return this.runRecords.get(runId);
+    return this.store.run(runId);
   }
 
   get(key: string): ProcessRecord | undefined {
-    return this.records.get(key);
+    return this.store.get(key);
   }
 
   processesOf(runId: string): ProcessRecord[] {
-    return [...this.records.values()].filter((r) => r.runId === runId);
+    return this.store.processesOf(runId);
   }
 
   all(): ProcessRecord[] {
-    return [...this.records.values()];
+    return this.store.all();
   }
 
   /** The newest record of this pid in the run, whatever its state. */
   find(runId: string, pid: number): ProcessRecord | undefined {
-    return this.byPid.get(runId)?.get(pid);
+    return this.store.find(runId, pid);
   }
 
   addRun(run: RunRecord): void {
-    this.runRecords.set(run.id, run);
-    this.byPid.set(run.id, new Map());
-    this.touchRun(run);
+    this.store.addRun(run);
   }
 
-  /** The launcher started the run's program. */
-  programStarted(runId: string, pid: number, argv: readonly string[]): ProcessRecord {
+  /**
+   * The launcher started the run's program (or attach/adopt found it).
+   * `snapshot` is the OS's view of it, read at once: it confirms the program
+   * as the run's first member, and everything else is judged against it.
+   */
+  programStarted(runId: string, pid: number, argv: readonly string[], snapshot?: ProcessSnapshot): ProcessRecord {
     const run = this.requireRun(runId);
-    const record = this.create(runId, pid, 'program', path.basename(argv[0] ?? String(pid)));
+    const record = this.store.create(runId, pid, 'program', path.basename(argv[0] ?? String(pid)));
     record.commandLine = [...argv];
     record.startedAt = run.startedAt;
+    if (snapshot?.pid === pid) {
+      confirm(this.store, record, snapshot);
+    }
     run.topPid = pid;
     run.topKey = record.key;
-    this.touchRun(run);
+    this.store.touchRun(run);
     return record;
   }
 
@@ -99,10 +107,11 @@ export class ProcessModel extends EventEmitter<ProcessModelEvents> {
     const run = this.requireRun(runId);
     run.exitCode = exitCode;
     run.signal = signalOfExitCode(exitCode);
-    this.touchRun(run);
-    const top = run.topKey ? this.records.get(run.topKey) : undefined;
+    this.store.touchRun(run);
+    const top = this.store.get(run.topKey);
     if (top) {
-      this.ended(top, exitCode, this.now());
+      // ProcLens is its parent: this is the reaped status, the final word.
+      ended(this.store, top, exitCode, this.now(), true);
     }
   }
 
@@ -117,12 +126,12 @@ export class ProcessModel extends EventEmitter<ProcessModelEvents> {
   /** Ends the run once its program has exited and nothing of it is alive any more. */
   settleRun(runId: string): boolean {
     const run = this.requireRun(runId);
-    const top = run.topKey ? this.records.get(run.topKey) : undefined;
+    const top = this.store.get(run.topKey);
     if (run.adopted && run.exitCode === undefined && top?.state === 'exited') {
       // Not our child: its exit code went to its parent; what the scan saw is all there is.
       run.exitCode = top.exitCode ?? null;
       run.signal = top.signal;
-      this.touchRun(run);
+      this.store.touchRun(run);
     }
     if (run.state === 'finished' || run.exitCode === undefined) {
       return run.state === 'finished';
@@ -135,365 +144,104 @@ export class ProcessModel extends EventEmitter<ProcessModelEvents> {
   }
 
   applyTracerEvent(runId: string, event: TracerEvent): void {
-    const run = this.runRecords.get(runId);
-    if (!run) {
-      return;
-    }
-    switch (event.kind) {
-      case 'hello':
-        return this.onHello(run, event);
-      case 'start': {
-        const child = this.beginning(run, event.child, 'mp-child', event.name, event.time);
-        const seenByScanOnly = !child.traced;
-        child.parentPid = event.pid;
-        child.parentKey = this.find(runId, event.pid)?.key ?? child.parentKey;
-        this.becomeMultiprocessingChild(child, event.name, event.daemon);
-        child.startMethod = event.method ?? child.startMethod;
-        child.target = event.target ?? undefined;
-        child.startSite = event.site ?? undefined;
-        // The tracer's clock is finer than the scan's start time (clock ticks): prefer it.
-        child.startedAt = seenByScanOnly ? event.time : Math.min(child.startedAt ?? event.time, event.time);
-        return this.touch(child);
-      }
-      case 'boot': {
-        const child = this.beginning(run, event.pid, 'mp-child', event.name, event.time, event.ppid);
-        if (!child.traced) {
-          child.startedAt = event.time;
-        }
-        this.becomeMultiprocessingChild(child, event.name, event.daemon);
-        return this.touch(child);
-      }
-      case 'exit': {
-        const child = this.find(runId, event.pid);
-        if (child && !isAlive(child)) {
-          return this.lateExitCode(child, event.code);
-        }
-        if (child) {
-          child.exitCode = event.code;
-          child.signal = undefined;
-          child.endedAt = event.time;
-          child.state = 'zombie';
-          child.joiningPid = undefined;
-          this.touch(child);
-          this.parentEnded(child);
-        }
-        return;
-      }
-      case 'rename': {
-        const child = this.find(runId, event.child);
-        if (child && child.name !== event.name) {
-          child.formerNames.push(child.name);
-          child.name = event.name;
-          this.touch(child);
-        }
-        return;
-      }
-      case 'join':
-        return this.onJoin(runId, event.pid, event.child, event.phase, event.timeout, event.time);
-      case 'signal': {
-        const child = this.find(runId, event.child);
-        if (child) {
-          child.signalsRequested.push({ signal: event.signal, by: event.pid, time: event.time });
-          this.touch(child);
-        }
-        return;
-      }
-      case 'reaped': {
-        const child = this.find(runId, event.child);
-        if (child?.state === 'exited') {
-          child.reapedAt ??= event.time;
-          return this.lateExitCode(child, event.code);
-        }
-        if (child) {
-          child.reapedAt = event.time;
-          this.ended(child, event.code, child.endedAt ?? event.time, true);
-        }
-        return;
-      }
+    const run = this.store.run(runId);
+    if (run) {
+      applyTracerEvent({ store: this.store, firstSight: (record) => this.firstSight(record) }, run, event);
     }
   }
 
   /** Records a signal that ProcLens itself sent (shown in the tooltip and timeline). */
   signalRequested(record: ProcessRecord, signal: string): void {
     record.signalsRequested.push({ signal, by: 0, time: this.now() });
-    this.touch(record);
+    this.store.touch(record);
   }
 
   /**
-   * Applies one OS listing to every live run: finds the run's processes (its
-   * session, and the descendants of what it already knows), adds what the
-   * tracer cannot see, and notices what has gone.
+   * Applies one OS listing, read starting at `takenAt`, to every live run:
+   * confirms and adds the run's processes, and notices what has gone.
    */
-  applyScan(snapshots: readonly ProcessSnapshot[]): void {
+  applyScan(snapshots: readonly ProcessSnapshot[], takenAt = this.now()): void {
     const now = this.now();
-    const byPid = new Map<number, ProcessSnapshot>();
-    const childrenOf = new Map<number, number[]>();
-    for (const snapshot of snapshots) {
-      byPid.set(snapshot.pid, snapshot);
-      const siblings = childrenOf.get(snapshot.ppid);
-      if (siblings) {
-        siblings.push(snapshot.pid);
-      } else {
-        childrenOf.set(snapshot.ppid, [snapshot.pid]);
-      }
-    }
-    for (const run of this.runRecords.values()) {
+    const listing = new Listing(snapshots);
+    const context = {
+      store: this.store,
+      readCommandLine: (record: ProcessRecord) => this.readCommandLine(record),
+      sampleResources: (record: ProcessRecord, snapshot: ProcessSnapshot, at: number) => this.sampleResources(record, snapshot, at),
+      claimRefuted: (record: ProcessRecord) => this.emit('refuted', record.runId, record.pid, record.name),
+    };
+    for (const run of this.store.runs()) {
       if (run.state === 'live') {
-        this.scanRun(run, byPid, childrenOf, now);
+        scanRun(context, run, listing, takenAt, now);
       }
     }
   }
 
   /** Forgets exited processes (and finished runs with nothing left), of one run or all. */
   clearExited(runId?: string): void {
-    for (const record of [...this.records.values()]) {
+    for (const record of this.store.all()) {
       if (record.state === 'exited' && (!runId || record.runId === runId)) {
-        this.records.delete(record.key);
-        this.cpuSamples.delete(record.key);
-        const pids = this.byPid.get(record.runId);
-        if (pids?.get(record.pid) === record) {
-          pids.delete(record.pid);
-        }
+        this.store.delete(record);
       }
     }
-    for (const run of [...this.runRecords.values()]) {
+    for (const run of this.store.runs()) {
       if (run.state === 'finished' && (!runId || run.id === runId)) {
-        this.runRecords.delete(run.id);
-        this.byPid.delete(run.id);
+        this.store.deleteRun(run);
       }
     }
     this.flushNow(true);
   }
 
   dispose(): void {
-    clearTimeout(this.flushTimer);
+    this.changes.dispose();
     this.removeAllListeners();
   }
 
   /** Sends any pending notification at once (tests and the CLI's last line use it). */
   flushNow(force = false): void {
-    clearTimeout(this.flushTimer);
-    this.flushTimer = undefined;
-    if (!force && this.changedProcesses.size === 0 && this.changedRuns.size === 0) {
-      return;
-    }
-    const change: ModelChange = { processes: [...this.changedProcesses], runs: [...this.changedRuns] };
-    this.changedProcesses.clear();
-    this.changedRuns.clear();
-    this.emit('change', change);
+    this.changes.flush(force);
   }
 
-  private onHello(run: RunRecord, event: Extract<TracerEvent, { kind: 'hello' }>): void {
-    const record = this.beginning(run, event.pid, 'python', pythonProgramName(event.argv), event.time, event.ppid);
-    record.python = true;
-    record.traced = true;
-    record.pythonVersion = event.pythonVersion;
-    record.commandLine = event.argv.length ? [...event.argv] : record.commandLine;
-    const role = helperRole(event.argv);
-    if (record.kind === 'program') {
-      record.name = 'MainProcess';
-    } else if (role && record.kind !== 'mp-child') {
-      // A child forked by the fork server inherits its argv: its boot event names it properly.
-      record.kind = 'helper';
-      record.name = role;
-    }
-    this.touch(record);
+  /** Grows with every change: a reader can tell whether anything happened since it last looked. */
+  get version(): number {
+    return this.changes.version;
   }
 
-  /** The scan saw the process go before its exit code arrived: fill it in. */
-  private lateExitCode(record: ProcessRecord, code: number | null): void {
-    if ((record.exitCode === null || record.exitCode === undefined) && code !== null) {
-      record.exitCode = code;
-      record.signal = signalOfExitCode(code);
-      this.touch(record);
-    }
-  }
-
-  private onJoin(runId: string, pid: number, childPid: number, phase: string, timeout: number | null, time: number): void {
-    const joiner = this.find(runId, pid);
-    if (!joiner || !isAlive(joiner)) {
-      return;
-    }
-    if (phase === 'enter') {
-      joiner.joins.push({ childPid, timeout, enteredAt: time });
-      joiner.state = 'joining';
-      joiner.joiningPid = childPid;
-      joiner.joinTimeout = timeout;
-    } else {
-      const span = [...joiner.joins].reverse().find((j) => j.childPid === childPid && j.leftAt === undefined);
-      if (span) {
-        span.leftAt = time;
-      }
-      if (joiner.joiningPid === childPid) {
-        joiner.state = 'running';
-        joiner.joiningPid = undefined;
-        joiner.joinTimeout = undefined;
-      }
-    }
-    this.touch(joiner);
-  }
-
-  private becomeMultiprocessingChild(record: ProcessRecord, name: string, daemon: boolean): void {
-    if (record.kind !== 'program') {
-      record.kind = 'mp-child';
-    }
-    record.python = true;
-    record.traced = true;
-    record.name = name;
-    record.daemon = daemon;
-  }
-
-  /** The live record for a process that is starting, or a new one if its pid is new (or reused). */
-  private beginning(
-    run: RunRecord,
-    pid: number,
-    kind: ProcessRecord['kind'],
-    name: string,
-    time: number,
-    ppid?: number,
-  ): ProcessRecord {
-    const known = this.find(run.id, pid);
-    // Each process reports on its own connection, so news from a child can arrive after its
-    // parent reported it ended; an event older than that end is about the same process.
-    const lateNews = known?.state === 'exited' && known.endedAt !== undefined && time <= known.endedAt;
-    if (known && (known.state !== 'exited' || lateNews)) {
-      if (known.ppid === undefined && ppid !== undefined) {
-        known.ppid = known.originalPpid = ppid;
-      }
-      return known;
-    }
-    const record = this.create(run.id, pid, kind, name, ppid);
-    record.startedAt = time;
-    return record;
-  }
-
-  private create(runId: string, pid: number, kind: ProcessRecord['kind'], name: string, ppid?: number): ProcessRecord {
-    const record: ProcessRecord = {
-      key: `${runId}:${pid}:${this.nextKey++}`,
-      runId,
-      pid,
-      ppid,
-      originalPpid: ppid,
-      parentPid: ppid,
-      parentKey: ppid !== undefined ? this.liveKey(runId, ppid) : undefined,
-      name,
-      formerNames: [],
-      kind,
-      python: false,
-      daemon: false,
-      state: 'running',
-      orphan: false,
-      traced: false,
-      signalsRequested: [],
-      joins: [],
-    };
-    this.records.set(record.key, record);
-    this.byPid.get(runId)?.set(pid, record);
-    this.captureIdentity(record);
-    this.touch(record);
-    return record;
-  }
-
-  private liveKey(runId: string, pid: number): string | undefined {
-    const record = this.find(runId, pid);
-    return record && record.state !== 'exited' ? record.key : undefined;
-  }
-
-  private captureIdentity(record: ProcessRecord): void {
-    // Read at once, while the pid surely still names this process.
-    this.options.identify?.(record.pid).then(
-      (identity) => {
-        record.identity ??= identity;
-      },
+  /** Reads the OS's view of a pid the tracer just named, while it surely still names that process. */
+  private firstSight(record: ProcessRecord): void {
+    this.options.snapshot?.(record.pid).then(
+      (snapshot) => snapshot && this.judgeClaim(record, snapshot),
       () => undefined,
     );
   }
 
-  private scanRun(
-    run: RunRecord,
-    byPid: Map<number, ProcessSnapshot>,
-    childrenOf: Map<number, number[]>,
-    now: number,
-  ): void {
-    const members = new Set<number>();
-    const queue: number[] = [];
-    for (const record of this.processesOf(run.id)) {
-      const snapshot = byPid.get(record.pid);
-      if (record.state !== 'exited' && snapshot && this.sameProcess(record, snapshot)) {
-        queue.push(record.pid);
-      }
+  private judgeClaim(record: ProcessRecord, snapshot: ProcessSnapshot): void {
+    const run = this.store.run(record.runId);
+    if (!run || record.identity !== undefined || record.state === 'exited' || this.store.get(record.key) !== record) {
+      return;
     }
-    if (run.topPid !== undefined && !run.attached) {
-      // The program was started in a session of its own; its descendants keep it even when orphaned.
-      // (An attached process shares its session with whatever started it: only its descendants count.)
-      for (const snapshot of byPid.values()) {
-        if (snapshot.sessionId === run.topPid) {
-          queue.push(snapshot.pid);
+    const top = this.store.get(run.topKey);
+    const parent = this.store.findUnexited(run.id, snapshot.ppid);
+    if (couldBe(record, snapshot) && isRunMember(run, top, snapshot, parent)) {
+      confirm(this.store, record, snapshot);
+    } else if (snapshot.startTime !== undefined && top?.osStartTime !== undefined && snapshot.startTime < top.osStartTime) {
+      // Started before the run's program: it can never be one of the run's processes.
+      this.emit('refuted', record.runId, record.pid, record.name);
+      this.store.delete(record);
+      this.store.touchRun(run);
+    }
+    // Otherwise the next scan decides, with the whole tree in view.
+  }
+
+  private readCommandLine(record: ProcessRecord): void {
+    this.options.commandLine?.(record.pid).then(
+      (argv) => {
+        if (argv?.length && !record.commandLine) {
+          record.commandLine = argv;
+          this.store.touch(record);
         }
-      }
-    }
-    while (queue.length) {
-      const pid = queue.pop()!;
-      if (members.has(pid)) {
-        continue;
-      }
-      members.add(pid);
-      queue.push(...(childrenOf.get(pid) ?? []));
-    }
-    for (const pid of members) {
-      this.updateFromScan(run, byPid.get(pid)!, now);
-    }
-    for (const record of this.processesOf(run.id)) {
-      const snapshot = byPid.get(record.pid);
-      const present = snapshot && members.has(record.pid) && this.sameProcess(record, snapshot);
-      if (!present && record.state !== 'exited') {
-        this.gone(record, now);
-      }
-    }
-  }
-
-  private sameProcess(record: ProcessRecord, snapshot: ProcessSnapshot): boolean {
-    return record.identity === undefined || record.identity === snapshot.identity;
-  }
-
-  private updateFromScan(run: RunRecord, snapshot: ProcessSnapshot, now: number): void {
-    let record = this.find(run.id, snapshot.pid);
-    if (record && (record.state === 'exited' || !this.sameProcess(record, snapshot))) {
-      if (record.state !== 'exited') {
-        this.gone(record, now);
-      }
-      record = undefined;
-    }
-    if (!record) {
-      record = this.create(run.id, snapshot.pid, 'native', snapshot.name, snapshot.ppid);
-      record.identity = snapshot.identity;
-      record.startedAt = snapshot.startTime;
-      this.readCommandLine(record);
-    }
-    record.identity ??= snapshot.identity;
-    if (record.parentKey === undefined && record.parentPid !== undefined) {
-      // The scan meets processes in no set order; the parent may have been added after its child.
-      record.parentKey = this.liveKey(run.id, record.parentPid);
-    }
-    if (record.ppid !== snapshot.ppid) {
-      record.originalPpid ??= snapshot.ppid;
-      // Re-parented (to init or a subreaper): whatever started it has died.
-      record.orphan ||= record.ppid !== undefined;
-      record.ppid = snapshot.ppid;
-      this.touch(record);
-    }
-    this.sampleResources(record, snapshot, now);
-    if (snapshot.zombie && isAlive(record)) {
-      record.state = 'zombie';
-      record.joiningPid = undefined;
-      record.endedAt ??= now;
-      if (record.exitCode === undefined && snapshot.waitStatus !== undefined) {
-        record.exitCode = exitCodeFromWaitStatus(snapshot.waitStatus);
-        record.signal = signalOfExitCode(record.exitCode);
-      }
-      this.touch(record);
-      this.parentEnded(record);
-    }
+      },
+      () => undefined,
+    );
   }
 
   private sampleResources(record: ProcessRecord, snapshot: ProcessSnapshot, now: number): void {
@@ -502,104 +250,25 @@ export class ProcessModel extends EventEmitter<ProcessModelEvents> {
     if (snapshot.cpuPercent !== undefined) {
       record.cpuPercent = snapshot.cpuPercent;
     } else if (snapshot.cpuMs !== undefined) {
-      const previous = this.cpuSamples.get(record.key);
+      const previous = this.cpuSamples.get(record);
       if (previous && now > previous.at) {
         record.cpuPercent = ((snapshot.cpuMs - previous.cpuMs) / (now - previous.at)) * 100;
       }
-      this.cpuSamples.set(record.key, { cpuMs: snapshot.cpuMs, at: now });
-    }
-  }
-
-  private readCommandLine(record: ProcessRecord): void {
-    this.options.commandLine?.(record.pid).then(
-      (argv) => {
-        if (argv?.length && !record.commandLine) {
-          record.commandLine = argv;
-          this.touch(record);
-        }
-      },
-      () => undefined,
-    );
-  }
-
-  /**
-   * The OS no longer shows the process. A multiprocessing child whose Python
-   * parent is alive stays a zombie until that parent collects it (join or
-   * is_alive): under forkserver the OS reaps it early, but Python has not.
-   */
-  private gone(record: ProcessRecord, now: number): void {
-    const parent = record.parentKey ? this.records.get(record.parentKey) : undefined;
-    const awaitedByPython = record.kind === 'mp-child' && parent !== undefined && parent.state !== 'exited';
-    if (awaitedByPython && record.state !== 'zombie') {
-      record.state = 'zombie';
-      record.endedAt ??= now;
-      record.exitCode ??= null;
-      this.touch(record);
-      this.parentEnded(record);
-    } else if (!awaitedByPython) {
-      this.ended(record, record.exitCode ?? null, record.endedAt ?? now);
-    }
-  }
-
-  private ended(record: ProcessRecord, exitCode: number | null, endedAt: number, reaped = false): void {
-    // A code collected by the parent is the final word; the child's own report may precede a signal.
-    record.exitCode = reaped || record.exitCode === undefined || record.exitCode === null ? exitCode : record.exitCode;
-    record.signal = signalOfExitCode(record.exitCode);
-    record.endedAt = endedAt;
-    record.state = 'exited';
-    record.joiningPid = undefined;
-    record.cpuPercent = undefined;
-    this.touch(record);
-    this.parentEnded(record);
-  }
-
-  /** Its children are orphans now; its zombies are collected by init, so nobody will join them. */
-  private parentEnded(parent: ProcessRecord): void {
-    for (const child of this.records.values()) {
-      if (child.parentKey !== parent.key || child.state === 'exited') {
-        continue;
-      }
-      if (child.state === 'zombie' && parent.state === 'exited') {
-        this.ended(child, child.exitCode ?? null, child.endedAt ?? parent.endedAt ?? this.now());
-      } else if (child.state !== 'zombie' && !child.orphan) {
-        child.orphan = true;
-        this.touch(child);
-      }
+      this.cpuSamples.set(record, { cpuMs: snapshot.cpuMs, at: now });
     }
   }
 
   private finishRun(run: RunRecord): void {
     run.state = 'finished';
     run.endedAt ??= this.now();
-    this.touchRun(run);
+    this.store.touchRun(run);
   }
 
   private requireRun(runId: string): RunRecord {
-    const run = this.runRecords.get(runId);
+    const run = this.store.run(runId);
     if (!run) {
       throw new Error(`unknown run ${runId}`);
     }
     return run;
-  }
-
-  /** Grows with every change: a reader can tell whether anything happened since it last looked. */
-  get version(): number {
-    return this.changes;
-  }
-
-  private touch(record: ProcessRecord): void {
-    this.changes++;
-    this.changedProcesses.add(record);
-    this.scheduleFlush();
-  }
-
-  private touchRun(run: RunRecord): void {
-    this.changes++;
-    this.changedRuns.add(run);
-    this.scheduleFlush();
-  }
-
-  private scheduleFlush(): void {
-    this.flushTimer ??= setTimeout(() => this.flushNow(), this.batchMs);
   }
 }

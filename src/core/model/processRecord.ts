@@ -2,10 +2,14 @@ import { SourceSite, TargetSite } from '../protocol/tracerEvents';
 
 /**
  * `running`: alive. `joining`: alive and blocked in `join()` on a child.
- * `zombie`: finished, but its parent has not yet collected the exit code
- * (with `join()`, `is_alive()` or `waitpid()`). `exited`: gone for good.
+ * `exiting`: its own code has finished (the tracer said so) but the process
+ * still runs: exit handlers, queue feeder threads flushing. `zombie`: the OS
+ * shows it ended, but its parent has not yet collected the exit code (with
+ * `join()`, `is_alive()` or `waitpid()`). `exited`: gone for good.
+ * Only the OS (a zombie or no process in the listing) or the parent's reaping
+ * moves a process to `zombie` or `exited`.
  */
-export type ProcessState = 'running' | 'joining' | 'zombie' | 'exited';
+export type ProcessState = 'running' | 'joining' | 'exiting' | 'zombie' | 'exited';
 
 /**
  * `program`: the command the run started. `mp-child`: a multiprocessing
@@ -60,8 +64,17 @@ export interface ProcessRecord {
   endedAt?: number;
   /** When its parent collected the exit code (join, is_alive, waitpid), as far as the tracer saw. */
   reapedAt?: number;
-  /** See ProcessSnapshot.identity: guards every signal against pid reuse. */
+  /**
+   * See ProcessSnapshot.identity. Set once, when the OS first showed this pid
+   * inside the run (a descendant of its program, or in its session, started
+   * no earlier than it), and never filled in later from whoever owns the pid
+   * by then. Unset means "not confirmed as ours": ProcLens never signals it.
+   */
   identity?: string;
+  /** The start time the OS gave when it confirmed the process (ProcessSnapshot.startTime). */
+  osStartTime?: number;
+  /** When the model first heard of it (its own clock): an OS listing taken before that says nothing of it. */
+  readonly seenAt: number;
   state: ProcessState;
   /** While `joining`: the pid it waits for. */
   joiningPid?: number;
@@ -70,6 +83,8 @@ export interface ProcessRecord {
   joins: JoinSpan[];
   /** Undefined while running; null when it ended but the code cannot be known. */
   exitCode?: number | null;
+  /** What its own code returned, as the tracer reported it; final only once the OS or its parent confirms the end. */
+  reportedExitCode?: number | null;
   /** Set when the exit code is negative: the signal that ended it. */
   signal?: string;
   /** Its parent ended first. */
@@ -102,5 +117,9 @@ export interface RunRecord {
   attached?: boolean;
 }
 
+/** The process still runs (an `exiting` one too: it can still be signalled and still hold resources). */
 export const isAlive = (record: Pick<ProcessRecord, 'state'>): boolean =>
-  record.state === 'running' || record.state === 'joining';
+  record.state === 'running' || record.state === 'joining' || record.state === 'exiting';
+
+/** The OS confirmed the process as part of its run: only such a process is ever signalled. */
+export const isConfirmed = (record: Pick<ProcessRecord, 'identity'>): boolean => record.identity !== undefined;

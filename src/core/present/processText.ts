@@ -32,6 +32,8 @@ export function stateText(record: ProcessRecord, joiningName: string | undefined
       return t('alive');
     case 'joining':
       return joiningName ? t('joining {0}', joiningName) : t('joining');
+    case 'exiting':
+      return t('exiting');
     case 'zombie':
       return t('zombie (not joined)');
     case 'exited':

@@ -31,6 +31,8 @@ export interface ProcessLister {
   /** Whether zombies and sessions are reported (Linux only). */
   readonly seesZombies: boolean;
   list(): Promise<ProcessSnapshot[]>;
+  /** One process as the OS shows it now, or undefined when no such process exists. */
+  snapshot(pid: number): Promise<ProcessSnapshot | undefined>;
   /** The current identity of a pid, or undefined when no such process exists. */
   identify(pid: number): Promise<string | undefined>;
   /** The argument vector, when readable. */

@@ -21,9 +21,12 @@ export class PsListLister implements ProcessLister {
     }));
   }
 
+  async snapshot(pid: number): Promise<ProcessSnapshot | undefined> {
+    return (await this.list()).find((p) => p.pid === pid);
+  }
+
   async identify(pid: number): Promise<string | undefined> {
-    const found = (await this.list()).find((p) => p.pid === pid);
-    return found?.identity;
+    return (await this.snapshot(pid))?.identity;
   }
 
   async commandLine(pid: number): Promise<string[] | undefined> {

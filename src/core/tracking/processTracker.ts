@@ -14,6 +14,8 @@ export interface TrackerOptions {
   /** How often the OS is scanned while a run is live. */
   readonly scanIntervalMs?: number;
   readonly batchMs?: number;
+  /** How many exited records the model keeps in all (see ProcessModel). */
+  readonly exitedLimit?: number;
 }
 
 export interface RunOptions {
@@ -62,6 +64,9 @@ export interface AdoptOptions {
   readonly attached?: boolean;
 }
 
+/** How soon a process whose code has finished is looked for in the OS. */
+const SOON_MS = 50;
+
 interface LiveRun {
   readonly run: TrackedRun;
   readonly resolve: (record: RunRecord) => void;
@@ -77,6 +82,7 @@ export class ProcessTracker extends EventEmitter<TrackerEvents> {
   scanIntervalMs: number;
   private readonly live = new Map<string, LiveRun>();
   private scanTimer: NodeJS.Timeout | undefined;
+  private scanDueAt = 0;
   private scanInFlight: Promise<void> | undefined;
   /** Scans in a row that changed nothing: the interval doubles with them, up to 4×. */
   private quietScans = 0;
@@ -89,9 +95,13 @@ export class ProcessTracker extends EventEmitter<TrackerEvents> {
     this.scanIntervalMs = options.scanIntervalMs ?? 500;
     this.model = new ProcessModel({
       batchMs: options.batchMs,
-      identify: (pid) => this.lister.identify(pid),
+      exitedLimit: options.exitedLimit,
+      snapshot: (pid) => this.lister.snapshot(pid),
       commandLine: (pid) => this.lister.commandLine(pid),
     });
+    this.model.on('refuted', (runId, pid, name) =>
+      this.emit('log', 'warn', `${runId}: the tracer named PID ${pid} (${name}), which the OS shows outside the run: ignored`),
+    );
   }
 
   /** Starts a program under tracking. Rejects with a LaunchError when it cannot start. */
@@ -104,6 +114,10 @@ export class ProcessTracker extends EventEmitter<TrackerEvents> {
     events.on('event', (event) => {
       this.model.applyTracerEvent(id, event);
       this.wakeUp();
+      if (event.kind === 'exit') {
+        // The child's code is done; only the OS can say when the process has ended: look soon.
+        this.scanSoon();
+      }
     });
     events.on('dropped', (reason) => this.emit('log', 'warn', `${id}: dropped a tracer line (${reason})`));
     this.model.addRun(record);
@@ -126,7 +140,8 @@ export class ProcessTracker extends EventEmitter<TrackerEvents> {
       this.emit('log', 'error', `${id}: ${message}`);
       throw error;
     }
-    this.model.programStarted(id, program.pid, options.command);
+    // Read at once: until its exit event is handled, the pid is surely still our child's.
+    this.model.programStarted(id, program.pid, options.command, await this.lister.snapshot(program.pid));
     this.emit('log', 'info', `${id}: started PID ${program.pid}: ${options.command.join(' ')}`);
     const run = this.follow(record, program, events) as LaunchedRun;
     program.on('exit', (code) => {
@@ -145,8 +160,8 @@ export class ProcessTracker extends EventEmitter<TrackerEvents> {
    * pid is gone or now names another process.
    */
   async adopt(options: AdoptOptions): Promise<TrackedRun | undefined> {
-    const identity = await this.lister.identify(options.pid);
-    if (identity === undefined || (options.identity !== undefined && identity !== options.identity)) {
+    const snapshot = await this.lister.snapshot(options.pid);
+    if (snapshot === undefined || (options.identity !== undefined && snapshot.identity !== options.identity)) {
       return undefined;
     }
     const id = this.newRunId();
@@ -160,7 +175,7 @@ export class ProcessTracker extends EventEmitter<TrackerEvents> {
       attached: options.attached,
     };
     this.model.addRun(record);
-    this.model.programStarted(id, options.pid, options.command).identity = identity;
+    this.model.programStarted(id, options.pid, options.command, snapshot);
     const how = options.attached ? 'attached to' : 'following again';
     this.emit('log', 'info', `${id}: ${how} PID ${options.pid}: ${options.command.join(' ')}`);
     const run = this.follow(record);
@@ -231,15 +246,33 @@ export class ProcessTracker extends EventEmitter<TrackerEvents> {
     }
   }
 
+  private scanSoon(): void {
+    if (!this.scanInFlight) {
+      this.scheduleScan(Math.min(SOON_MS, this.currentInterval()));
+    } else {
+      this.rescanRequested = true;
+    }
+  }
+
+  /** Moves the next scan earlier, never later: a stream of requests cannot keep postponing it. */
   private scheduleScan(delayMs: number): void {
+    const dueAt = Date.now() + delayMs;
+    if (this.scanTimer !== undefined && this.scanDueAt <= dueAt) {
+      return;
+    }
     clearTimeout(this.scanTimer);
-    this.scanTimer = setTimeout(() => void this.scanNow(), delayMs);
+    this.scanDueAt = dueAt;
+    this.scanTimer = setTimeout(() => {
+      this.scanTimer = undefined;
+      void this.scanNow();
+    }, delayMs);
   }
 
   private async scan(): Promise<void> {
     const before = this.model.version;
     try {
-      this.model.applyScan(await this.lister.list());
+      const takenAt = Date.now();
+      this.model.applyScan(await this.lister.list(), takenAt);
       this.quietScans = this.model.version === before ? this.quietScans + 1 : 0;
     } catch (error) {
       // Without a scan the tracer's news still counts: a run can end on what it reported.

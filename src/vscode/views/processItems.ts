@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { describeExitCode } from '../../core/present/exitCodeText';
-import { ProcessRecord, RunRecord } from '../../core/model/processRecord';
+import { isAlive, isConfirmed, ProcessRecord, RunRecord } from '../../core/model/processRecord';
 import { formatDuration, formatExitCode, processDescription, runStateText } from '../../core/present/processText';
 
 import { processUri } from './processDecorations';
@@ -19,6 +19,8 @@ function processIcon(record: ProcessRecord): vscode.ThemeIcon {
       return new vscode.ThemeIcon(record.kind === 'native' ? 'terminal' : 'circle-filled', color('charts.green'));
     case 'joining':
       return new vscode.ThemeIcon('watch', color('charts.blue'));
+    case 'exiting':
+      return new vscode.ThemeIcon('loading~spin', color('charts.green'));
     case 'zombie':
       return new vscode.ThemeIcon('warning', color('charts.yellow'));
     case 'exited':
@@ -32,12 +34,16 @@ function processIcon(record: ProcessRecord): vscode.ThemeIcon {
 }
 
 /**
- * `process.alive`, `process.joining`, `process.zombie`, `process.exited`, then
- * `.daemon` and `.source` (a start() call site or target is known): menus match these.
+ * `process.alive`, `process.joining`, `process.exiting`, `process.zombie`,
+ * `process.exited`, then `.daemon` and `.source` (a start() call site or
+ * target is known): menus match these. A live process the OS has not
+ * confirmed as part of its run reads `process.unconfirmed.alive`, so that no
+ * signal menu matches it.
  */
 export function processContextValue(record: ProcessRecord): string {
   const state = record.state === 'running' ? 'alive' : record.state;
-  return ['process', state, record.daemon ? 'daemon' : '', record.startSite || record.target ? 'source' : '']
+  const unconfirmed = isAlive(record) && !isConfirmed(record) ? 'unconfirmed' : '';
+  return ['process', unconfirmed, state, record.daemon ? 'daemon' : '', record.startSite || record.target ? 'source' : '']
     .filter(Boolean)
     .join('.');
 }
@@ -78,6 +84,8 @@ export function processTooltip(record: ProcessRecord, parent: ProcessRecord | un
     [t('CPU'), record.cpuPercent !== undefined ? `${record.cpuPercent.toFixed(1)} %` : undefined],
     [t('Memory'), record.rssBytes !== undefined ? `${(record.rssBytes / 1048576).toFixed(1)} MiB` : undefined],
     [t('Orphan'), record.orphan ? t('its parent ended first') : undefined],
+    [t('Exiting'), record.state === 'exiting' ? exitingText(record) : undefined],
+    [t('Not confirmed'), isAlive(record) && !isConfirmed(record) ? t('the OS has not shown it inside this run yet: ProcLens will not signal it') : undefined],
   ];
   const markdown = new vscode.MarkdownString(`**${escape(record.name)}**\n\n| | |\n|---|---|\n`);
   for (const [label, value] of rows) {
@@ -86,6 +94,13 @@ export function processTooltip(record: ProcessRecord, parent: ProcessRecord | un
     }
   }
   return markdown;
+}
+
+function exitingText(record: ProcessRecord): string {
+  const code = record.reportedExitCode;
+  return code === undefined || code === null
+    ? t('its code has finished; the process still runs (exit handlers, flushing queues)')
+    : t('its code has finished with {0}; the process still runs (exit handlers, flushing queues)', formatExitCode(code));
 }
 
 function kindText(record: ProcessRecord): string {

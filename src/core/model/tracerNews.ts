@@ -1,0 +1,172 @@
+import { TracerEvent } from '../protocol/tracerEvents';
+import { codeReturned, ended, lateExitCode } from './lifecycle';
+import { ModelStore } from './modelStore';
+import { helperRole, pythonProgramName } from './processNames';
+import { isAlive, ProcessKind, ProcessRecord, RunRecord } from './processRecord';
+
+/** What applying a tracer message needs besides the store. */
+export interface TracerContext {
+  readonly store: ModelStore;
+  /**
+   * A process first heard of from the tracer: the OS has to confirm it before
+   * it counts as a member that may be signalled.
+   */
+  readonly firstSight: (record: ProcessRecord) => void;
+}
+
+type EventOf<K extends TracerEvent['kind']> = Extract<TracerEvent, { kind: K }>;
+
+/** What each tracer message tells about the processes of `run`. */
+export function applyTracerEvent(context: TracerContext, run: RunRecord, event: TracerEvent): void {
+  const { store } = context;
+  switch (event.kind) {
+    case 'hello':
+      return onHello(context, run, event);
+    case 'start':
+      return onStart(context, run, event);
+    case 'boot': {
+      const child = beginning(context, run, event.pid, 'mp-child', event.name, event.time, event.ppid);
+      if (!child.traced) {
+        child.startedAt = event.time;
+      }
+      becomeMultiprocessingChild(child, event.name, event.daemon);
+      return store.touch(child);
+    }
+    case 'exit': {
+      const child = store.find(run.id, event.pid);
+      return child && codeReturned(store, child, event.code);
+    }
+    case 'rename': {
+      const child = store.find(run.id, event.child);
+      if (child && child.name !== event.name) {
+        child.formerNames.push(child.name);
+        child.name = event.name;
+        store.touch(child);
+      }
+      return;
+    }
+    case 'join':
+      return onJoin(store, run, event);
+    case 'signal': {
+      const child = store.find(run.id, event.child);
+      if (child) {
+        child.signalsRequested.push({ signal: event.signal, by: event.pid, time: event.time });
+        store.touch(child);
+      }
+      return;
+    }
+    case 'reaped': {
+      const child = store.find(run.id, event.child);
+      if (child?.state === 'exited') {
+        child.reapedAt ??= event.time;
+        lateExitCode(child, event.code);
+        return store.touch(child);
+      }
+      if (child) {
+        // Reaped: the process is gone for good, whatever state the model had it in.
+        child.reapedAt = event.time;
+        ended(store, child, event.code, child.endedAt ?? event.time, true);
+      }
+      return;
+    }
+  }
+}
+
+function onHello(context: TracerContext, run: RunRecord, event: EventOf<'hello'>): void {
+  const record = beginning(context, run, event.pid, 'python', pythonProgramName(event.argv), event.time, event.ppid);
+  record.python = true;
+  record.traced = true;
+  record.pythonVersion = event.pythonVersion;
+  record.commandLine = event.argv.length ? [...event.argv] : record.commandLine;
+  const role = helperRole(event.argv);
+  if (record.kind === 'program') {
+    record.name = 'MainProcess';
+  } else if (role && record.kind !== 'mp-child') {
+    // A child forked by the fork server inherits its argv: its boot event names it properly.
+    record.kind = 'helper';
+    record.name = role;
+  }
+  context.store.touch(record);
+}
+
+function onStart(context: TracerContext, run: RunRecord, event: EventOf<'start'>): void {
+  const { store } = context;
+  const child = beginning(context, run, event.child, 'mp-child', event.name, event.time);
+  const seenByScanOnly = !child.traced;
+  child.parentPid = event.pid;
+  const parent = store.find(run.id, event.pid);
+  if (parent && parent !== child) {
+    store.setParent(child, parent.key);
+  }
+  becomeMultiprocessingChild(child, event.name, event.daemon);
+  child.startMethod = event.method ?? child.startMethod;
+  child.target = event.target ?? undefined;
+  child.startSite = event.site ?? undefined;
+  // The tracer's clock is finer than the scan's start time (clock ticks): prefer it.
+  child.startedAt = seenByScanOnly ? event.time : Math.min(child.startedAt ?? event.time, event.time);
+  store.touch(child);
+}
+
+function onJoin(store: ModelStore, run: RunRecord, event: EventOf<'join'>): void {
+  const joiner = store.find(run.id, event.pid);
+  if (!joiner || !isAlive(joiner)) {
+    return;
+  }
+  // A child that is exiting joins its own children from its exit handlers: it stays `exiting`.
+  const blocks = joiner.state !== 'exiting';
+  if (event.phase === 'enter') {
+    joiner.joins.push({ childPid: event.child, timeout: event.timeout, enteredAt: event.time });
+    if (blocks) {
+      joiner.state = 'joining';
+      joiner.joiningPid = event.child;
+      joiner.joinTimeout = event.timeout;
+    }
+  } else {
+    const span = [...joiner.joins].reverse().find((j) => j.childPid === event.child && j.leftAt === undefined);
+    if (span) {
+      span.leftAt = event.time;
+    }
+    if (blocks && joiner.joiningPid === event.child) {
+      joiner.state = 'running';
+      joiner.joiningPid = undefined;
+      joiner.joinTimeout = undefined;
+    }
+  }
+  store.touch(joiner);
+}
+
+function becomeMultiprocessingChild(record: ProcessRecord, name: string, daemon: boolean): void {
+  if (record.kind !== 'program') {
+    record.kind = 'mp-child';
+  }
+  record.python = true;
+  record.traced = true;
+  record.name = name;
+  record.daemon = daemon;
+}
+
+/** The live record for a process that is starting, or a new one if its pid is new (or reused). */
+function beginning(
+  context: TracerContext,
+  run: RunRecord,
+  pid: number,
+  kind: ProcessKind,
+  name: string,
+  time: number,
+  ppid?: number,
+): ProcessRecord {
+  const known = context.store.find(run.id, pid);
+  // Each process reports on its own connection, so news from a child can arrive after its
+  // parent reported it ended; an event older than that end is about the same process.
+  const lateNews = known?.state === 'exited' && known.endedAt !== undefined && time <= known.endedAt;
+  if (known && (known.state !== 'exited' || lateNews)) {
+    if (known.ppid === undefined && ppid !== undefined) {
+      known.ppid = known.originalPpid = ppid;
+    }
+    return known;
+  }
+  const record = context.store.create(run.id, pid, kind, name, ppid);
+  record.startedAt = time;
+  context.firstSight(record);
+  return record;
+}

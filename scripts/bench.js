@@ -108,7 +108,8 @@ async function overhead(method) {
 /** P3: one full process listing, ps-list against the /proc lister. */
 async function scanCost(label) {
   const proc = new LinuxProcLister();
-  const psList = new PsListLister();
+  // Reuse nothing: each list() here must be a full listing of its own.
+  const psList = new PsListLister(undefined, undefined, 0);
   const time = async (lister) => {
     const times = [];
     let count = 0;

@@ -16,7 +16,11 @@ const log = (msg) => console.log(`[vsix] ${msg}`);
 const { name, version } = require(path.join(repoRoot, 'package.json'));
 
 // What must be inside, and what must not (sources, tests, dependencies, source maps).
-const REQUIRED = ['package.json', 'dist/extension.js', 'dist/cli.js', 'tracer/sitecustomize.py', 'tracer/_proclens_tracer.py', 'examples/manifest.json', 'media/proclens.svg', 'README.md', 'LICENSE', 'CHANGELOG.md'];
+const REQUIRED = [
+  'package.json', 'dist/extension.js', 'dist/cli.js', 'tracer/sitecustomize.py', 'tracer/_proclens_tracer.py', 'examples/manifest.json', 'media/proclens.svg', 'README.md', 'LICENSE', 'CHANGELOG.md',
+  // ps-list's Windows helper (see esbuild.js).
+  ...fs.readdirSync(path.join(path.dirname(require.resolve('ps-list', { paths: [repoRoot] })), 'vendor')).map((file) => `dist/vendor/${file}`),
+];
 const FORBIDDEN = /^(src|test|scripts|node_modules|\.cache|out)\/|\.map$|\.ts$/;
 
 function listFiles(folder, prefix = '') {

@@ -1,9 +1,17 @@
+import { splitWindowsCommandLine } from './windowsCommandLine';
+
 /**
- * Splits a command line typed by a person into arguments, the way a POSIX
- * shell splits words (quotes and backslashes), but without running a shell:
- * `;`, `|`, `$(...)` and globs stay literal characters of an argument.
+ * Splits a command line typed by a person into arguments without running a
+ * shell: `;`, `|`, `&`, `$(...)`, `%VAR%` and globs stay literal characters
+ * of an argument. Quoting follows the platform's own rules, because a
+ * Windows path is full of backslashes that a POSIX shell would eat.
  */
-export function splitCommandLine(line: string): string[] {
+export function splitCommandLine(line: string, platform: NodeJS.Platform = process.platform): string[] {
+  return platform === 'win32' ? splitWindowsCommandLine(line) : splitPosixCommandLine(line);
+}
+
+/** The way a POSIX shell splits words: single and double quotes, backslash escapes. */
+function splitPosixCommandLine(line: string): string[] {
   const args: string[] = [];
   let current = '';
   let inWord = false;

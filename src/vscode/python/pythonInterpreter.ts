@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import * as vscode from 'vscode';
 import { findExecutable } from '../../core/launch/findExecutable';
+import { INTERPRETER_QUESTION, InterpreterAnswer, parseInterpreterAnswer } from '../../core/launch/interpreterAnswer';
 import { settings } from '../settings';
 
 /** A Python interpreter that was asked and answered: `executable` is its real path (not a pyenv shim). */
@@ -52,21 +53,18 @@ export async function findPython(log: vscode.LogOutputChannel): Promise<PythonIn
   );
 }
 
-function ask(python: string): Promise<{ executable: string; version: string }> {
+function ask(python: string): Promise<InterpreterAnswer> {
   return new Promise((resolve, reject) => {
-    execFile(
-      python,
-      ['-c', 'import sys; print(sys.executable); print("%d.%d.%d" % sys.version_info[:3])'],
-      { timeout: 15_000 },
-      (error, stdout) => {
-        const [executable, version] = stdout.trim().split('\n');
-        if (error || !executable || !/^\d+\.\d+\.\d+$/.test(version ?? '')) {
-          reject(new Error(error ? error.message.split('\n')[0] : 'it did not answer like Python'));
-        } else {
-          resolve({ executable, version });
-        }
-      },
-    );
+    // Windows Python writes to a pipe in the ANSI code page unless told otherwise; a user folder named 张三 must survive.
+    const env = { ...process.env, PYTHONIOENCODING: 'utf-8' };
+    execFile(python, INTERPRETER_QUESTION, { timeout: 15_000, env }, (error, stdout) => {
+      const answer = error ? undefined : parseInterpreterAnswer(stdout);
+      if (answer) {
+        resolve(answer);
+      } else {
+        reject(new Error(error ? error.message.split('\n')[0] : 'it did not answer like Python'));
+      }
+    });
   });
 }
 

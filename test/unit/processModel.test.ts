@@ -204,3 +204,13 @@ test('exited records beyond the limit are forgotten, oldest first, but not a par
   const names = model.processesOf('r').map((r) => r.name);
   assert.deepEqual(names, ['python3', 'parent', 'child of parent', 'P204', 'P205']);
 });
+
+test('a zombie still listed after its parent ended, re-parented to init, stays one record', () => {
+  const { model } = modelWithRun();
+  model.applyScan([snapshot(100, 1), snapshot(200, 100, { name: 'sleep' })]);
+  model.applyScan([snapshot(100, 1, { zombie: true, waitStatus: 0 }), snapshot(200, 100, { name: 'sleep', zombie: true, waitStatus: 0 })]);
+  model.programExited('r', 0);
+  assert.equal(model.find('r', 200)!.state, 'exited', 'collected by init once its parent is gone');
+  model.applyScan([snapshot(200, 1, { name: 'sleep', zombie: true, waitStatus: 0 })]);
+  assert.deepEqual(model.processesOf('r').map((r) => [r.pid, r.state]), [[100, 'exited'], [200, 'exited']]);
+});

@@ -96,6 +96,10 @@ function findMembers(store: ModelStore, run: RunRecord, top: ProcessRecord | und
 function updateFromScan(context: ScanContext, run: RunRecord, snapshot: ProcessSnapshot, now: number): void {
   const { store } = context;
   let record = store.find(run.id, snapshot.pid);
+  if (record?.state === 'exited' && record.identity === snapshot.identity) {
+    // The same process, still listed: a zombie that init has not collected yet. One record per process.
+    return;
+  }
   if (record && record.state !== 'exited' && record.identity === undefined && couldBe(record, snapshot)) {
     // The tracer spoke of it first; the OS now shows it inside the run.
     confirm(store, record, snapshot);

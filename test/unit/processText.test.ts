@@ -31,3 +31,9 @@ test('a translator receives every message with its arguments', () => {
     message.toUpperCase().replace(/\{(\d+)\}/g, (_, i: string) => String(args[Number(i)]));
   assert.equal(processDescription(model.find('r', 101)!, undefined, upper), 'PID 101 · ALIVE');
 });
+
+test('a zombie that is not a multiprocessing child was not waited for: join is multiprocessing\'s word', () => {
+  const { model } = modelWithRun();
+  model.applyScan([snapshot(100, 1), snapshot(200, 100, { name: 'sleep', zombie: true, waitStatus: 0 })]);
+  assert.equal(processDescription(model.find('r', 200)!, undefined), 'PID 200 · zombie (not waited for)');
+});

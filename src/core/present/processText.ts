@@ -35,7 +35,7 @@ export function stateText(record: ProcessRecord, joiningName: string | undefined
     case 'exiting':
       return t('exiting');
     case 'zombie':
-      return t('zombie (not joined)');
+      return zombieText(record.kind, t);
     case 'exited':
       if (record.exitCode === null || record.exitCode === undefined) {
         return t('exited');
@@ -44,6 +44,14 @@ export function stateText(record: ProcessRecord, joiningName: string | undefined
         ? t('exited {0} ({1})', formatExitCode(record.exitCode), record.signal)
         : t('exited {0}', formatExitCode(record.exitCode));
   }
+}
+
+/**
+ * `join()` is multiprocessing's word; the parent of any other child collects
+ * its exit status with `wait()` (`subprocess.Popen.wait`, `os.waitpid`).
+ */
+export function zombieText(kind: ProcessRecord['kind'], t: Translate = plainText): string {
+  return kind === 'mp-child' ? t('zombie (not joined)') : t('zombie (not waited for)');
 }
 
 /** `PID 4711 · alive · daemon`, `PID 4711 · exited 0 · 2.0 s`, `PID 4711 · joining Piao-2 · orphan`. */

@@ -1,5 +1,5 @@
-import { ProcessRecord, RunRecord } from '../model/processRecord';
-import { formatDuration, formatExitCode, processDescription, runStateText, stateText, Translate } from '../present/processText';
+import { ProcessKind, ProcessRecord, RunRecord } from '../model/processRecord';
+import { formatDuration, formatExitCode, processDescription, runStateText, stateText, Translate, zombieText } from '../present/processText';
 import { buildTimeline, TimelineLane, TimelineMark, TimelineSegment } from './timelineData';
 
 type Titled<T> = T & { readonly title: string };
@@ -93,7 +93,7 @@ export function presentTimeline(run: RunRecord, records: readonly ProcessRecord[
     const names = lane.formerNames.length ? `${lane.name} (${t('was')} ${lane.formerNames.join(', ')})` : lane.name;
     return {
       ...lane,
-      segments: lane.segments.map((segment) => ({ ...segment, title: segmentTitle(segment, nameOf(segment.target), t) })),
+      segments: lane.segments.map((segment) => ({ ...segment, title: segmentTitle(segment, lane.kind, nameOf(segment.target), t) })),
       marks: lane.marks.map((mark) => ({ ...mark, title: t('{0} asked for by {1} at {2}', mark.signal, asker(mark.by), at(mark.time)) })),
       pidText: t('PID {0}', lane.pid),
       label: `${lane.name}, ${description}`,
@@ -131,7 +131,7 @@ export function presentTimeline(run: RunRecord, records: readonly ProcessRecord[
   };
 }
 
-function segmentTitle(segment: TimelineSegment, targetName: string | undefined, t: Translate): string {
+function segmentTitle(segment: TimelineSegment, kind: ProcessKind, targetName: string | undefined, t: Translate): string {
   const times = stretch(segment.from, segment.to);
   switch (segment.kind) {
     case 'running':
@@ -142,6 +142,6 @@ function segmentTitle(segment: TimelineSegment, targetName: string | undefined, 
       return `${what}${timeout} · ${times}`;
     }
     case 'zombie':
-      return `${t('zombie (not joined)')} · ${times}`;
+      return `${zombieText(kind, t)} · ${times}`;
   }
 }

@@ -214,3 +214,13 @@ test('a zombie still listed after its parent ended, re-parented to init, stays o
   model.applyScan([snapshot(200, 1, { name: 'sleep', zombie: true, waitStatus: 0 })]);
   assert.deepEqual(model.processesOf('r').map((r) => [r.pid, r.state]), [[100, 'exited'], [200, 'exited']]);
 });
+
+test('a child gone between two scans together with its parent is no orphan: nobody saw it outlive the parent', () => {
+  const { model } = modelWithRun();
+  // The sleep left the session (setsid): found as the child of sh, so met after it.
+  model.applyScan([snapshot(100, 1), snapshot(200, 100, { name: 'sh' }), snapshot(201, 200, { name: 'sleep', sessionId: 201 })]);
+  model.applyScan([snapshot(100, 1)]);
+  const byName = (name: string) => model.processesOf('r').find((r) => r.name === name)!;
+  assert.deepEqual([byName('sh').state, byName('sh').orphan], ['exited', false]);
+  assert.deepEqual([byName('sleep').state, byName('sleep').orphan], ['exited', false]);
+});

@@ -46,6 +46,7 @@ export function scanRun(context: ScanContext, run: RunRecord, listing: Listing, 
   for (const pid of members) {
     updateFromScan(context, run, listing.byPid.get(pid)!, now);
   }
+  const vanished: ProcessRecord[] = [];
   for (const record of store.processesOf(run.id)) {
     if (record.state === 'exited' || record.seenAt > takenAt) {
       continue;
@@ -60,7 +61,22 @@ export function scanRun(context: ScanContext, run: RunRecord, listing: Listing, 
       store.delete(record);
       continue;
     }
-    gone(store, record, now);
+    vanished.push(record);
+  }
+  // Deepest first: a child that vanished together with its parent was never seen to outlive
+  // it, so it is no orphan.
+  const depth = (record: ProcessRecord) => {
+    let levels = 0;
+    for (let parent = store.get(record.parentKey); parent && levels < 1000; parent = store.get(parent.parentKey)) {
+      levels++;
+    }
+    return levels;
+  };
+  vanished.sort((a, b) => depth(b) - depth(a));
+  for (const record of vanished) {
+    if (record.state !== 'exited') {
+      gone(store, record, now);
+    }
   }
 }
 

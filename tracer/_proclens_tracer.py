@@ -3,8 +3,15 @@
 # Loaded by sitecustomize.py only when PROCLENS_ADDR and PROCLENS_TOKEN are set.
 # Rules it keeps, because a watched program must behave as an unwatched one:
 #   - it prints nothing and lets no exception of its own reach user code;
-#   - it never blocks: the socket is non-blocking and a message that does not
-#     fit is dropped;
+#   - it never blocks on itself: no sender waits for a lock, since a signal
+#     handler may report while the code it interrupted is sending (see
+#     _Channel); the socket is non-blocking;
+#   - it loses nothing it can keep: while the core is slow or cannot be
+#     reached, messages wait in a bounded buffer (past the bound, new ones are
+#     dropped) and the connection is retried, sooner at first, then at most
+#     once a second, hello always first on each new connection;
+#   - the only wait is a child's last one: before its Process code returns it
+#     gives the core at most _EXIT_FLUSH seconds to take what it still holds;
 #   - it starts no thread and registers no atexit handler;
 #   - it patches multiprocessing only when the program imports it.
 #
@@ -15,7 +22,15 @@ import os
 import sys
 import time
 
+# Bytes held back while the core is slow or away; past this, new messages are dropped.
 _MAX_PENDING = 1 << 20
+# Lines waiting for a sender that a signal handler interrupted (see _Channel).
+_MAX_QUEUED = 4096
+# After a failed connect the next try waits this long, doubling up to the last.
+_RETRY_FIRST = 0.01
+_RETRY_LAST = 1.0
+# How long an exiting child waits for the core to take what it still holds.
+_EXIT_FLUSH = 0.5
 _MP_DIR = os.path.dirname(os.__file__) + os.sep + "multiprocessing"
 _TRACER_FILES = (os.path.abspath(__file__), os.path.abspath(__file__)[:-1] + "c")
 
@@ -53,6 +68,12 @@ class _Channel(object):
     A forked child notices that it is one (its pid differs) on its first
     message and opens its own connection; until then it only holds a copy of
     its parent's descriptor, which it never writes to.
+
+    Any sender may be a signal handler that interrupted another sender of the
+    same thread, so nothing here waits for a lock: each line goes into a queue
+    and whoever holds the lock (or gets it) sends the queue, in order, before
+    letting go. Appending before trying the lock, and looking at the queue again
+    after releasing it, leaves no line behind.
     """
 
     def __init__(self):
@@ -64,8 +85,15 @@ class _Channel(object):
 
         self._sock = None
         self._pid = os.getpid()
+        # The hello keeps this time on every connection, so that a reconnect is
+        # news about the same process, not a new one.
+        self._born = time.time()
+        self._queue = []
         self._pending = b""
-        self._failures = 0
+        # The first pending line was partly sent on a connection since lost.
+        self._midline = False
+        self._backoff = 0.0
+        self._retry_at = 0.0
         # A lock a thread of the parent held at fork time would never be released here.
         self._lock = _thread.allocate_lock()
 
@@ -79,28 +107,92 @@ class _Channel(object):
                 pass
 
     def open(self):
+        """Connects and says hello now, so the core knows the process from its start."""
         try:
-            with self._lock:
-                if self._sock is None:
-                    self._connect()
+            if self._lock.acquire(False):
+                try:
+                    if self._sock is None and self._connect():
+                        self._write()
+                finally:
+                    self._lock.release()
         except Exception:
             pass
 
     def send(self, line):
-        """Sends one message, already formatted as a JSON line."""
+        """Sends one message, already formatted as a JSON line; never waits."""
         try:
             if self._pid != os.getpid():
                 self._forked()
-            data = line.encode("utf-8")
-            with self._lock:
-                if self._sock is None and not self._connect():
-                    return
-                self._write(data)
+            queue = self._queue
+            # Only a sender stopped inside a long signal handler lets the queue grow.
+            if len(queue) < _MAX_QUEUED:
+                queue.append(line)
+            self._drain()
         except Exception:
             pass
 
+    def _drain(self):
+        queue = self._queue
+        lock = self._lock
+        while queue and lock.acquire(False):
+            try:
+                self._send_queued()
+            finally:
+                lock.release()
+
+    def flush(self, seconds):
+        """Waits, `seconds` at most, until the OS holds all the process said.
+
+        For a child about to exit: it calls os._exit (or exits with no atexit
+        handler of ours), and whatever is still pending then is lost.
+        """
+        try:
+            if self._pid != os.getpid() or not self._lock.acquire(False):
+                # Nothing said yet, or a frame below this one is sending: it will finish.
+                return
+            try:
+                self._send_queued()
+                if self._pending and self._sock is None:
+                    # One more try, whatever the delay says; no waiting for a core that is not there.
+                    self._retry_at = 0.0
+                    if not self._connect():
+                        return
+                deadline = time.monotonic() + seconds
+                while self._pending and self._sock is not None:
+                    left = deadline - time.monotonic()
+                    if left <= 0:
+                        break
+                    self._write(left)
+                    self._send_queued()
+            finally:
+                self._lock.release()
+            # Lines a signal handler queued while this held the lock.
+            self._drain()
+        except Exception:
+            pass
+
+    def _send_queued(self):
+        """With the lock held: moves the queued lines to the pending bytes, then writes."""
+        queue = self._queue
+        while queue:
+            # Others only append, so the first `count` lines stay as they are.
+            count = len(queue)
+            text = "".join(queue[:count])
+            del queue[:count]
+            data = text.encode("utf-8")
+            if len(self._pending) + len(data) > _MAX_PENDING:
+                continue
+            self._pending += data
+            # A connection found lost is replaced at once if the delay allows.
+            for _ in (0, 1):
+                if self._sock is None and not self._connect():
+                    break
+                if self._write():
+                    break
+
     def _connect(self):
-        if self._failures >= 3:
+        now = time.monotonic()
+        if now < self._retry_at:
             return False
         import _socket
 
@@ -108,42 +200,70 @@ class _Channel(object):
             if _ADDRESS.startswith("unix:"):
                 sock = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
                 sock.setblocking(False)
-                sock.connect(_ADDRESS[len("unix:"):])
+                try:
+                    sock.connect(_ADDRESS[len("unix:"):])
+                except Exception:
+                    sock.close()
+                    raise
             elif _ADDRESS.startswith("tcp:"):
                 host, _, port = _ADDRESS[len("tcp:"):].rpartition(":")
                 sock = _socket.socket(_socket.AF_INET, _socket.SOCK_STREAM)
                 # Loopback TCP (Windows) connects at once or not at all.
                 sock.settimeout(0.2)
-                sock.connect((host, int(port)))
+                try:
+                    sock.connect((host, int(port)))
+                except Exception:
+                    sock.close()
+                    raise
                 sock.setblocking(False)
             else:
-                self._failures = 3
+                self._retry_at = float("inf")
                 return False
         except Exception:
-            self._failures += 1
+            # Not there yet, or its queue of new connections is full (a burst of
+            # starts): try again later, sooner at first.
+            self._backoff = min(self._backoff * 2 or _RETRY_FIRST, _RETRY_LAST)
+            self._retry_at = now + self._backoff
             return False
         self._sock = sock
-        hello = '{"e":"hello","pid":%d,"ppid":%d,"t":%.6f%s' % (os.getpid(), os.getppid(), time.time(), self._hello_tail)
-        self._write(_TOKEN_LINE + hello.encode("utf-8"))
+        self._backoff = 0.0
+        if self._midline:
+            # The rest of a line whose start went to the lost connection.
+            cut = self._pending.find(b"\n")
+            self._pending = self._pending[cut + 1:] if cut >= 0 else b""
+            self._midline = False
+        hello = '{"e":"hello","pid":%d,"ppid":%d,"t":%.6f%s' % (os.getpid(), os.getppid(), self._born, self._hello_tail)
+        self._pending = _TOKEN_LINE + hello.encode("utf-8") + self._pending
         return True
 
-    def _write(self, data):
-        if self._pending:
-            if len(self._pending) + len(data) > _MAX_PENDING:
-                data = b""
-            data = self._pending + data
-            self._pending = b""
+    def _write(self, wait=0.0):
+        """Writes what the socket takes now (or within `wait` seconds); False if the connection is lost."""
+        import _socket
+
+        sock = self._sock
+        data = self._pending
         try:
-            sent = self._sock.send(data)
-        except (BlockingIOError, InterruptedError):
-            sent = 0
+            if wait:
+                sock.settimeout(wait)
+            try:
+                sent = sock.send(data)
+            finally:
+                if wait:
+                    sock.setblocking(False)
+        except (BlockingIOError, InterruptedError, _socket.timeout):
+            return True
         except OSError:
-            # The core has gone away (for example the editor restarted): stay quiet.
-            self._sock.close()
+            # The core has gone away (for example the editor restarted): reconnect later.
+            try:
+                sock.close()
+            except Exception:
+                pass
             self._sock = None
-            self._failures = 3
-            return
-        self._pending = data[sent:]
+            return False
+        if sent:
+            self._pending = data[sent:]
+            self._midline = data[sent - 1:sent] != b"\n"
+        return True
 
 
 _channel = _Channel()
@@ -277,6 +397,7 @@ def _patch_process_module(module):
             report_boot(self)
             code = original(self, *args, **kwargs)
             report_exit(code)
+            _channel.flush(_EXIT_FLUSH)
             return code
 
         return _bootstrap

@@ -224,3 +224,38 @@ test('a child gone between two scans together with its parent is no orphan: nobo
   assert.deepEqual([byName('sh').state, byName('sh').orphan], ['exited', false]);
   assert.deepEqual([byName('sleep').state, byName('sleep').orphan], ['exited', false]);
 });
+
+test('os.fork() without multiprocessing: a Python child named after its parent, its exit code from waitpid()', () => {
+  const { model, apply } = modelWithRun();
+  apply({ kind: 'hello', pid: 100, ppid: 1, time: 1, executable: 'python3', argv: ['python3', 'main.py'], pythonVersion: '3.11.7' });
+  apply({ kind: 'fork', pid: 100, time: 2, child: 101 });
+  const child = model.find('r', 101)!;
+  assert.deepEqual([child.name, child.kind, child.python, child.parentPid], ['fork of MainProcess', 'python', true, 100]);
+  apply({ kind: 'reaped', pid: 100, time: 3, child: 101, code: 3 });
+  assert.deepEqual([child.state, child.exitCode, child.orphan, child.reapedAt], ['exited', 3, false, 3]);
+  assert.equal(model.processesOf('r').length, 2);
+});
+
+test('subprocess.Popen: the child is named after its program at once, and a Python one after its script once it says hello', () => {
+  const { model, apply } = modelWithRun();
+  apply({ kind: 'popen', pid: 100, time: 2, child: 101, argv: ['/usr/bin/sleep', '30'] });
+  apply({ kind: 'popen', pid: 100, time: 2, child: 102, argv: ['/usr/bin/python3', 'child.py'] });
+  apply({ kind: 'hello', pid: 102, ppid: 100, time: 3, executable: 'python3', argv: ['/usr/bin/python3', 'child.py'], pythonVersion: '3.11.7' });
+  assert.deepEqual([model.find('r', 101)!.name, model.find('r', 101)!.kind], ['sleep', 'native']);
+  assert.deepEqual([model.find('r', 102)!.name, model.find('r', 102)!.kind], ['child.py', 'python']);
+  model.applyScan([snapshot(100, 1), snapshot(101, 100, { name: 'sleep' }), snapshot(102, 100)]);
+  assert.equal(model.processesOf('r').length, 3, 'the scan finds the same two processes');
+  apply({ kind: 'reaped', pid: 100, time: 4, child: 102, code: -9 });
+  assert.deepEqual([model.find('r', 102)!.state, model.find('r', 102)!.signal], ['exited', 'SIGKILL']);
+});
+
+test('a child the fork server reaped is a zombie to Python until its parent joins it, with the code the fork server saw', () => {
+  const { model, apply } = modelWithRun();
+  apply({ kind: 'hello', pid: 150, ppid: 100, time: 1, executable: 'p', argv: ['p', '-c', 'from multiprocessing.forkserver import main; main()'], pythonVersion: '3.13.0' });
+  apply(startEvent(100, 151, 'Process-1'));
+  apply({ kind: 'reaped', pid: 150, time: 5, child: 151, code: -15 });
+  const child = model.find('r', 151)!;
+  assert.deepEqual([child.state, child.exitCode, child.signal], ['zombie', -15, 'SIGTERM']);
+  apply({ kind: 'reaped', pid: 100, time: 6, child: 151, code: -15 });
+  assert.deepEqual([child.state, child.reapedAt], ['exited', 6]);
+});

@@ -1,5 +1,6 @@
 import { TracerEvent } from '../protocol/tracerEvents';
-import { codeReturned, ended, lateExitCode } from './lifecycle';
+import * as path from 'node:path';
+import { becameZombie, codeReturned, ended, lateExitCode } from './lifecycle';
 import { ModelStore } from './modelStore';
 import { helperRole, pythonProgramName } from './processNames';
 import { isAlive, ProcessKind, ProcessRecord, RunRecord } from './processRecord';
@@ -47,6 +48,17 @@ export function applyTracerEvent(context: TracerContext, run: RunRecord, event: 
     }
     case 'join':
       return onJoin(store, run, event);
+    case 'fork': {
+      const parent = store.find(run.id, event.pid);
+      const child = beginning(context, run, event.child, 'python', `fork of ${parent?.name ?? event.pid}`, event.time, event.pid);
+      child.python = true;
+      return adopt(store, child, event.pid);
+    }
+    case 'popen': {
+      const child = beginning(context, run, event.child, 'native', programName(event.argv, event.child), event.time, event.pid);
+      child.commandLine ??= [...event.argv];
+      return adopt(store, child, event.pid);
+    }
     case 'signal': {
       const child = store.find(run.id, event.child);
       if (child) {
@@ -57,6 +69,9 @@ export function applyTracerEvent(context: TracerContext, run: RunRecord, event: 
     }
     case 'reaped': {
       const child = store.find(run.id, event.child);
+      if (child && child.kind === 'mp-child' && child.parentPid !== undefined && child.parentPid !== event.pid) {
+        return reapedByForkServer(store, child, event.code, event.time);
+      }
       if (child?.state === 'exited') {
         child.reapedAt ??= event.time;
         lateExitCode(child, event.code);
@@ -77,7 +92,6 @@ function onHello(context: TracerContext, run: RunRecord, event: EventOf<'hello'>
   record.python = true;
   record.traced = true;
   record.pythonVersion = event.pythonVersion;
-  record.commandLine = event.argv.length ? [...event.argv] : record.commandLine;
   const role = helperRole(event.argv);
   if (record.kind === 'program') {
     record.name = 'MainProcess';
@@ -85,19 +99,55 @@ function onHello(context: TracerContext, run: RunRecord, event: EventOf<'hello'>
     // A child forked by the fork server inherits its argv: its boot event names it properly.
     record.kind = 'helper';
     record.name = role;
+  } else if (record.kind === 'native') {
+    // Found by the scan or started by Popen before it said hello: now it is known to be Python.
+    record.kind = 'python';
+    record.name = pythonProgramName(event.argv);
   }
+  // A forked child says hello with its parent's argv: its own command line is the same.
+  record.commandLine = event.argv.length ? [...event.argv] : record.commandLine;
   context.store.touch(record);
+}
+
+/** Draws `child` under the process that started it, as that process itself reported. */
+function adopt(store: ModelStore, child: ProcessRecord, parentPid: number): void {
+  child.parentPid = parentPid;
+  const parent = store.find(child.runId, parentPid);
+  if (parent && parent !== child) {
+    store.setParent(child, parent.key);
+  }
+  store.touch(child);
+}
+
+/**
+ * The fork server reaped a child it forked: the OS is done with it, but its
+ * Python parent has not collected it yet, so it is a zombie to Python until
+ * that parent's join() (unless that parent has ended too).
+ */
+function reapedByForkServer(store: ModelStore, child: ProcessRecord, code: number | null, time: number): void {
+  if (child.state === 'exited') {
+    lateExitCode(child, code);
+    return store.touch(child);
+  }
+  const parent = store.findUnexited(child.runId, child.parentPid!);
+  if (parent) {
+    becameZombie(store, child, code, time);
+  } else {
+    ended(store, child, code, child.endedAt ?? time, true);
+  }
+}
+
+/** `/usr/bin/sleep 30` → `sleep`; a Python interpreter's child is named after its script. */
+function programName(argv: readonly string[], pid: number): string {
+  const program = argv[0] ? path.basename(argv[0]) : String(pid);
+  return /^python[\d.]*$/.test(program) ? pythonProgramName(argv) : program;
 }
 
 function onStart(context: TracerContext, run: RunRecord, event: EventOf<'start'>): void {
   const { store } = context;
   const child = beginning(context, run, event.child, 'mp-child', event.name, event.time);
   const seenByScanOnly = !child.traced;
-  child.parentPid = event.pid;
-  const parent = store.find(run.id, event.pid);
-  if (parent && parent !== child) {
-    store.setParent(child, parent.key);
-  }
+  adopt(store, child, event.pid);
   becomeMultiprocessingChild(child, event.name, event.daemon);
   child.startMethod = event.method ?? child.startMethod;
   child.target = event.target ?? undefined;

@@ -78,7 +78,28 @@ export interface SignalEvent extends EventBase {
   readonly signal: string;
 }
 
-/** The parent collected `child`'s exit code: the child is no longer a zombie. */
+/**
+ * The sender called `os.fork()` itself (not through multiprocessing): `child`
+ * runs the same program, from the same point.
+ */
+export interface ForkEvent extends EventBase {
+  readonly kind: 'fork';
+  readonly child: number;
+}
+
+/** The sender started `child` with `subprocess.Popen` (also under `subprocess.run`). */
+export interface PopenEvent extends EventBase {
+  readonly kind: 'popen';
+  readonly child: number;
+  readonly argv: readonly string[];
+}
+
+/**
+ * The sender collected `child`'s exit status (`join()`, `is_alive()`,
+ * `os.wait*()`, `Popen.wait()/poll()`): the child is no longer a zombie.
+ * Usually its parent; for a forkserver child, the fork server (the OS's
+ * parent), while Python's parent has not collected it yet.
+ */
 export interface ReapedEvent extends EventBase {
   readonly kind: 'reaped';
   readonly child: number;
@@ -93,6 +114,8 @@ export type TracerEvent =
   | RenameEvent
   | JoinEvent
   | SignalEvent
+  | ForkEvent
+  | PopenEvent
   | ReapedEvent;
 
 export type DecodeResult = { ok: true; event: TracerEvent } | { ok: false; reason: string };
@@ -163,6 +186,12 @@ function decodeFields(kind: string, m: Json, base: EventBase): TracerEvent | str
     case 'signal':
       if (!isPid(m.child) || !isString(m.sig)) return 'signal without child or sig';
       return { kind, ...base, child: m.child, signal: m.sig };
+    case 'fork':
+      if (!isPid(m.child)) return 'fork without child';
+      return { kind, ...base, child: m.child };
+    case 'popen':
+      if (!isPid(m.child)) return 'popen without child';
+      return { kind, ...base, child: m.child, argv: Array.isArray(m.argv) ? m.argv.filter(isString) : [] };
     case 'reaped':
       if (!isPid(m.child)) return 'reaped without child';
       return { kind, ...base, child: m.child, code: intOrNull(m.code) };

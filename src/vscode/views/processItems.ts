@@ -79,7 +79,7 @@ export function processTooltip(record: ProcessRecord, parent: ProcessRecord | un
     [t('Python'), record.pythonVersion],
     [t('Started'), record.startedAt ? new Date(record.startedAt).toLocaleTimeString() : undefined],
     [t('Lifetime'), record.startedAt ? formatDuration((record.endedAt ?? Date.now()) - record.startedAt) : undefined],
-    [t('Exit code'), record.exitCode !== undefined && record.exitCode !== null ? `${formatExitCode(record.exitCode)}: ${describeExitCode(record.exitCode, t)}` : undefined],
+    [t('Exit code'), exitCodeText(record)],
     [t('Signals asked for'), record.signalsRequested.length ? record.signalsRequested.map((s) => `${s.signal} ${t('by')} ${s.by === 0 ? 'ProcLens' : `PID ${s.by}`}`).join(', ') : undefined],
     [t('CPU'), record.cpuPercent !== undefined ? `${record.cpuPercent.toFixed(1)} %` : undefined],
     [t('Memory'), record.rssBytes !== undefined ? `${(record.rssBytes / 1048576).toFixed(1)} MiB` : undefined],
@@ -94,6 +94,14 @@ export function processTooltip(record: ProcessRecord, parent: ProcessRecord | un
     }
   }
   return markdown;
+}
+
+function exitCodeText(record: ProcessRecord): string | undefined {
+  if (record.exitCode !== undefined && record.exitCode !== null) {
+    return `${formatExitCode(record.exitCode)}: ${describeExitCode(record.exitCode, t)}`;
+  }
+  // Ended, but neither its parent's wait nor the OS told how: say so rather than guess.
+  return record.state === 'exited' || record.state === 'zombie' ? t('unknown: nothing that saw it end reported its status') : undefined;
 }
 
 function exitingText(record: ProcessRecord): string {

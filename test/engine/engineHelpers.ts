@@ -109,13 +109,6 @@ export function byName(summary: TracedOutcome['summary']): Map<string, Record<st
 export const children = (summary: TracedOutcome['summary']) =>
   summary.processes.filter((p) => p.kind === 'mp-child' && p.parentPid === summary.run.topPid);
 
-/**
- * Output with pids masked, as a sorted list of characters. Children print
- * concurrently, so even two plain runs differ in line order and, when one
- * print's text and newline are separate writes, in how lines interleave.
- */
-export const normalized = (text: string) => [...text.replace(/\d{3,}/g, 'N')].sort().join('');
-
 /** Pids of processes still alive: to prove nothing was left behind. */
 export function alivePids(pids: readonly number[]): number[] {
   return pids.filter((pid) => {

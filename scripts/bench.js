@@ -4,13 +4,14 @@
 // (the npm script does both). PROCLENS_PYTHON picks the interpreter (default python3).
 //
 //   node scripts/bench.js [--quick] [--only P1,P5]
-//   (--quick: fewer repetitions; --only: some sections, without rewriting docs/benchmarks.md)
+//   (--quick: fewer repetitions; --only: some sections, without rewriting docs/benchmarks.md;
+//   --only P5 alone takes about 2 minutes: one extension host run, no activation timings)
 
 const { execFileSync, spawn, spawnSync } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { summary, fmt, fmtSummary, timeCommand, sleep } = require('./bench/measure');
+const { summary, fmt, fmtSummary, timeCommand, sleep, addedCpuVerdict } = require('./bench/measure');
 const { ProcessTracker } = require('../out/src/core/tracking/processTracker');
 const { ProcessModel } = require('../out/src/core/model/processModel');
 const { buildProcessTree } = require('../out/src/core/model/processTree');
@@ -175,18 +176,23 @@ async function scale() {
   report('P4', '1,000 real children: seen / exited 0 in the model', `${children.length} / ${exited}`, '0 events lost', children.length === 1000 && exited === 1000 ? 'met' : 'NOT met');
 }
 
-/** P5: CPU the core uses while it follows 100 sleeping processes. */
+/** P5: CPU the core uses while it follows 100 sleeping processes, in three 10 s windows. */
 async function idleCost() {
   const tracker = newTracker(500);
-  const run = await startRun(tracker, [python, fixture('burst.py'), '100', 'fork', '30']);
+  const run = await startRun(tracker, [python, fixture('burst.py'), '100', 'fork', '60']);
   while (tracker.model.processesOf(run.id).filter((p) => p.kind === 'mp-child').length < 100) await sleep(100);
   await sleep(1000);
-  const before = process.cpuUsage();
-  const started = Date.now();
-  await sleep(10000);
-  const used = process.cpuUsage(before);
-  const percent = ((used.user + used.system) / 1000 / (Date.now() - started)) * 100;
-  report('P5', 'core CPU over 10 s, 100 sleeping processes tracked (scan every 500 ms, slower while nothing changes)', `${fmt(percent, 2)} % of one core`, '≤ 1 %', percent <= 1 ? 'met' : 'NOT met');
+  const percents = [];
+  for (let i = 0; i < 3; i++) {
+    const before = process.cpuUsage();
+    const started = Date.now();
+    await sleep(10000);
+    const used = process.cpuUsage(before);
+    percents.push(((used.user + used.system) / 1000 / (Date.now() - started)) * 100);
+  }
+  const cost = summary(percents);
+  // An absolute figure, not a difference: met only if every window is within the goal.
+  report('P5', 'core CPU over 10 s, 100 sleeping processes tracked (scan every 500 ms, slower while nothing changes)', fmtSummary(cost, '% of one core', 2), '≤ 1 %', cost.max <= 1 ? 'met' : 'NOT met');
   process.kill(-run.program.pid, 'SIGKILL');
   await run.finished;
   await tracker.dispose();
@@ -209,11 +215,12 @@ function extensionHostFigures() {
 
 function measureInHost() {
   const runs = [];
-  for (let i = 0; i < REPS; i++) {
+  // P6's activation times need REPS runs; P5's CPU figures come from the first run alone.
+  for (let i = 0; i < (wanted('P6') ? REPS : 1); i++) {
     const result = spawnSync(process.execPath, [path.join(root, 'scripts', 'vscode', 'runIntegrationTests.js'),
       '--suite', path.join('scripts', 'bench', 'extensionHost'), '--also-install', path.join('scripts', 'bench', 'emptyExtension'),
       '--timeout', '240'],
-    { cwd: root, encoding: 'utf8', env: { ...process.env, PROCLENS_BENCH_PYTHON: python, PROCLENS_BENCH_CPU: i === 0 ? '1' : '0' } });
+    { cwd: root, encoding: 'utf8', env: { ...process.env, PROCLENS_BENCH_PYTHON: python, PROCLENS_BENCH_CPU: i === 0 && wanted('P5') ? '1' : '0' } });
     const line = /PROCLENS_BENCH (\{.*\})/.exec(result.stdout || '');
     if (!line) {
       console.log(`(the extension host figures could not be measured: ${(result.stderr || result.stdout || '').trim().split('\n').pop()})`);
@@ -223,14 +230,15 @@ function measureInHost() {
   }
   const of = (pick) => summary(runs.map(pick));
   const own = of((r) => r.loadMs + r.activateBodyMs);
-  const withCpu = runs.filter((r) => r.idleCpuPercent !== undefined);
-  const idle = summary(withCpu.map((r) => r.baselineCpuPercent));
-  const tracking = summary(withCpu.map((r) => r.idleCpuPercent));
-  // The host runs VS Code's own extensions too: ProcLens's share is the difference.
-  const added = tracking.median - idle.median;
-  report('P5', 'extension host CPU over 10 s, whole host: ProcLens idle vs following 100 sleeping processes',
-    `${fmtSummary(idle, '%', 2)} vs ${fmtSummary(tracking, '%', 2)}`,
-    'ProcLens ≤ 1 %', `${added <= 1 ? 'met' : 'NOT met'}: ${fmt(added, 2)} points added`);
+  const withCpu = runs.find((r) => r.idleCpuPercent !== undefined);
+  if (withCpu) {
+    // The host runs VS Code's own extensions too: ProcLens's share is the difference, believed
+    // only when it is larger than the spread between windows of the same kind.
+    report('P5', 'extension host CPU per 10 s window, whole host: ProcLens following nothing vs 100 sleeping processes, interleaved',
+      `${fmtSummary(summary(withCpu.baselineCpuPercent), '%', 2)} vs ${fmtSummary(summary(withCpu.idleCpuPercent), '%', 2)}`,
+      'ProcLens ≤ 1 %', addedCpuVerdict(withCpu.baselineCpuPercent, withCpu.idleCpuPercent, 1));
+  }
+  if (!wanted('P6')) return;
   report('P6', 'activation, ProcLens’s own part in the real host: loading dist/extension.js + activate()',
     `${fmtSummary(own)} (load ${fmt(of((r) => r.loadMs).median)} + activate() ${fmt(of((r) => r.activateBodyMs).median)})`,
     '≤ 50 ms', own.median <= 50 ? 'met' : 'NOT met');
@@ -290,7 +298,7 @@ async function main() {
 
   const minutes = ((Date.now() - started) / 60000).toFixed(1);
   if (!only) writeMarkdown(pythonVersion, minutes);
-  console.log(`\nbench: done in ${minutes} min; the table is in docs/benchmarks.md`);
+  console.log(`\nbench: done in ${minutes} min${only ? '' : '; the table is in docs/benchmarks.md'}`);
 }
 
 function writeMarkdown(pythonVersion, minutes) {

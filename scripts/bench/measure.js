@@ -25,4 +25,22 @@ function timeCommand(command, args, env = process.env) {
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-module.exports = { summary, fmt, fmtSummary, timeCommand, sleep };
+/**
+ * The verdict on "following adds at most `limit` points of CPU", from interleaved windows with
+ * nothing followed (`idle`) and while following (`following`). A difference is only believed
+ * when it is larger than the windows' own spread: one window each, or a difference within the
+ * spread (a negative one included), says so with the figures instead of "met".
+ */
+function addedCpuVerdict(idle, following, limit) {
+  const a = summary(idle);
+  const b = summary(following);
+  const added = b.median - a.median;
+  const spread = Math.max(a.max - a.min, b.max - b.min);
+  const figures = `${added >= 0 ? '+' : ''}${fmt(added, 2)} points (medians), run-to-run spread ${fmt(spread, 2)}`;
+  if (a.n < 2 || b.n < 2) return `not judged, one window each: ${figures}`;
+  if (Math.abs(added) <= spread) return `within noise: ${figures}`;
+  if (added < 0) return `not judged, following used less than idle beyond the spread: ${figures}`;
+  return `${added <= limit ? 'met' : 'NOT met'}: ${figures}`;
+}
+
+module.exports = { summary, fmt, fmtSummary, timeCommand, sleep, addedCpuVerdict };

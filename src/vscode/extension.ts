@@ -5,7 +5,7 @@ import { ProcessRecord, RunRecord } from '../core/model/processRecord';
 import { ProcessTracker } from '../core/tracking/processTracker';
 import { registerAttachCommand } from './commands/attachCommand';
 import { registerFilterCommands } from './commands/filterCommands';
-import { registerProcessCommands } from './commands/processCommands';
+import { AskModal, askModal, registerProcessCommands } from './commands/processCommands';
 import { registerRunCommands } from './commands/runCommands';
 import { registerShowTimelineCommand } from './commands/showTimelineCommand';
 import { CommandIds, ViewIds, WALKTHROUGH_ID } from './constants';
@@ -27,6 +27,22 @@ export interface ProcLensApi {
   readonly timelines: TimelinePanels;
   /** How long activate() itself took, in milliseconds (logged too; the benchmarks read it). */
   readonly activationMs: number;
+  /** Only when VS Code runs the extension's tests (ExtensionMode.Test); undefined otherwise. */
+  readonly testSeams: TestSeams | undefined;
+}
+
+/**
+ * The two things a test cannot drive through a real extension host, replaceable by the
+ * integration tests and by nothing else: VS Code's modal dialogs cannot be answered from the
+ * extension host, and its test runner always trusts the workspace. Production code reads
+ * them only through this object, so a test that replaces one exercises the same code path a
+ * person's click does, up to the question itself.
+ */
+export interface TestSeams {
+  /** The modal confirmation questions (kill, signalling an attached process). */
+  ask: AskModal;
+  /** Whether the workspace is trusted. */
+  workspaceTrusted: () => boolean;
 }
 
 let stopOnExit: (() => Promise<void>) | undefined;
@@ -45,7 +61,8 @@ export function activate(context: vscode.ExtensionContext): ProcLensApi {
     identify: (pid) => tracker.lister.identify(pid),
     scan: () => tracker.scanNow(),
   });
-  const sessions = new RunSessions(tracker, control, log, context.workspaceState);
+  const seams: TestSeams = { ask: askModal, workspaceTrusted: () => vscode.workspace.isTrusted };
+  const sessions = new RunSessions(tracker, control, log, context.workspaceState, () => seams.workspaceTrusted());
   const examples = new ExamplesView(loadExampleManifest(context.asAbsolutePath('examples')), context.asAbsolutePath('examples'));
   const processes = new ProcessesView(tracker.model, (run) => sessions.label(run));
   const processesTree = vscode.window.createTreeView(ViewIds.processes, { treeDataProvider: processes, showCollapseAll: true });
@@ -71,7 +88,7 @@ export function activate(context: vscode.ExtensionContext): ProcLensApi {
     processesTree,
     vscode.window.createTreeView(ViewIds.examples, { treeDataProvider: examples }),
     createStatusBarItem(tracker.model),
-    ...registerProcessCommands(tracker.model, control, log),
+    ...registerProcessCommands(tracker.model, control, log, (message, ...buttons) => seams.ask(message, ...buttons)),
     ...registerRunCommands({
       model: tracker.model,
       sessions,
@@ -116,7 +133,9 @@ export function activate(context: vscode.ExtensionContext): ProcLensApi {
   };
   const activationMs = performance.now() - started;
   log.info(`activated in ${activationMs.toFixed(1)} ms`);
-  return { tracker, control, sessions, processesView: processes, decorations, timelines, activationMs };
+  // Outside tests no one, not even another extension holding this API, can replace them.
+  const testSeams = context.extensionMode === vscode.ExtensionMode.Test ? seams : undefined;
+  return { tracker, control, sessions, processesView: processes, decorations, timelines, activationMs, testSeams };
 }
 
 export async function deactivate(): Promise<void> {

@@ -71,6 +71,7 @@ export function run(command: string, args: readonly string[], options: { input?:
 
 let jsonCounter = 0;
 
+/** A path in a new folder of its own under the OS temp folder; the caller removes the folder. */
 export function scratchFile(name: string): string {
   const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'proclens-test-'));
   return path.join(folder, `${jsonCounter++}-${name}`);
@@ -84,10 +85,13 @@ export function readJsonLines(file: string): Array<Record<string, any>> {
     .map((line) => JSON.parse(line));
 }
 
-/** Runs `proclens run --json=… -- command` and reads back what it wrote. */
-export async function runTraced(command: readonly string[], options: Parameters<typeof run>[2] & { cliArgs?: string[] } = {}): Promise<TracedOutcome> {
+/**
+ * Runs `proclens run --json=… -- command` and reads back what it wrote. `cli` is another copy
+ * of dist/cli.js, for a test that must not let the tracer write inside the repository.
+ */
+export async function runTraced(command: readonly string[], options: Parameters<typeof run>[2] & { cliArgs?: string[]; cli?: string } = {}): Promise<TracedOutcome> {
   const jsonFile = scratchFile('run.jsonl');
-  const outcome = await run(process.execPath, [CLI, 'run', `--json=${jsonFile}`, '--interval=100', ...(options.cliArgs ?? []), '--', ...command], options);
+  const outcome = await run(process.execPath, [options.cli ?? CLI, 'run', `--json=${jsonFile}`, '--interval=100', ...(options.cliArgs ?? []), '--', ...command], options);
   const lines = readJsonLines(jsonFile);
   const summary = lines[lines.length - 1] as TracedOutcome['summary'] & { type: string };
   if (summary?.type !== 'summary') {
@@ -105,13 +109,6 @@ export function byName(summary: TracedOutcome['summary']): Map<string, Record<st
 export const children = (summary: TracedOutcome['summary']) =>
   summary.processes.filter((p) => p.kind === 'mp-child' && p.parentPid === summary.run.topPid);
 
-/**
- * Output with pids masked, as a sorted list of characters. Children print
- * concurrently, so even two plain runs differ in line order and, when one
- * print's text and newline are separate writes, in how lines interleave.
- */
-export const normalized = (text: string) => [...text.replace(/\d{3,}/g, 'N')].sort().join('');
-
 /** Pids of processes still alive: to prove nothing was left behind. */
 export function alivePids(pids: readonly number[]): number[] {
   return pids.filter((pid) => {
@@ -122,6 +119,24 @@ export function alivePids(pids: readonly number[]): number[] {
       return false;
     }
   });
+}
+
+/**
+ * A copy of the CLI bundle with the tracer beside it, laid out as dist/ and tracer/ are in the
+ * repository (the bundle finds the tracer at ../tracer), in a scratch folder. Whatever Python
+ * then writes beside the tracer (its __pycache__) lands there, not in the repository.
+ */
+export function scratchCliCopy(): { cli: string; tracer: string; folder: string } {
+  const folder = path.dirname(scratchFile('cli'));
+  const cli = path.join(folder, 'dist', 'cli.js');
+  const tracer = path.join(folder, 'tracer');
+  fs.mkdirSync(path.dirname(cli));
+  fs.copyFileSync(CLI, cli);
+  fs.mkdirSync(tracer);
+  for (const file of fs.readdirSync(path.join(REPO, 'tracer')).filter((f) => f.endsWith('.py'))) {
+    fs.copyFileSync(path.join(REPO, 'tracer', file), path.join(tracer, file));
+  }
+  return { cli, tracer, folder };
 }
 
 /** Polls `probe` every 50 ms until it returns something truthy; fails naming `what` after the time limit. */

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
-import { byName, FIXTURES, REPO, run, runTraced, scratchFile, testInterpreters, WITH_START_METHOD } from './engineHelpers';
+import { byName, FIXTURES, run, runTraced, scratchCliCopy, scratchFile, testInterpreters, WITH_START_METHOD } from './engineHelpers';
 
 const python = testInterpreters().find((p) => p.path)?.path ?? 'python3';
 const fixture = (name: string) => path.join(FIXTURES, name);
@@ -68,16 +68,25 @@ describe('what the engine sees beyond the examples', { concurrency: 4 }, () => {
   });
 
   test('with PYTHONDONTWRITEBYTECODE the tracer keeps its own bytecode, and only its own', async () => {
-    const tag = (await run(python, ['-c', 'import sys; print(sys.implementation.cache_tag)'])).stdout.trim();
-    const cached = path.join(REPO, 'tracer', '__pycache__', `_proclens_tracer.${tag}.pyc`);
-    fs.rmSync(cached, { force: true });
+    // A copy of the CLI and tracer in a scratch folder: the test starts from a tracer with no
+    // bytecode yet without deleting anything in the repository.
+    const copy = scratchCliCopy();
     const main = scratchFile('main.py');
-    fs.writeFileSync(path.join(path.dirname(main), 'helper.py'), 'VALUE = 42\n');
-    fs.writeFileSync(main, 'import helper\nprint(helper.VALUE)\n');
-    const traced = await runTraced([python, main], { env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } });
-    assert.equal(traced.stdout.trim(), '42');
-    assert.ok(fs.existsSync(cached), `${path.basename(cached)} was written`);
-    assert.equal(fs.existsSync(path.join(path.dirname(main), '__pycache__')), false, 'the program’s own modules stay uncompiled on disk');
+    try {
+      const tag = (await run(python, ['-c', 'import sys; print(sys.implementation.cache_tag)'])).stdout.trim();
+      const cached = path.join(copy.tracer, '__pycache__', `_proclens_tracer.${tag}.pyc`);
+      assert.equal(fs.existsSync(cached), false, 'the copied tracer starts with no bytecode');
+      fs.writeFileSync(path.join(path.dirname(main), 'helper.py'), 'VALUE = 42\n');
+      fs.writeFileSync(main, 'import helper\nprint(helper.VALUE)\n');
+      const traced = await runTraced([python, main], { cli: copy.cli, env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } });
+      assert.equal(traced.stdout.trim(), '42');
+      assert.equal(byName(traced.summary).get('MainProcess')?.python, true, 'the copied tracer ran');
+      assert.ok(fs.existsSync(cached), `${path.basename(cached)} was written`);
+      assert.equal(fs.existsSync(path.join(path.dirname(main), '__pycache__')), false, 'the program’s own modules stay uncompiled on disk');
+    } finally {
+      fs.rmSync(copy.folder, { recursive: true, force: true });
+      fs.rmSync(path.dirname(main), { recursive: true, force: true });
+    }
   });
 
   test('exit codes pass through: a failing run() gives 1, sys.exit(3) gives 3', async () => {

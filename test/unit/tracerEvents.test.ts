@@ -2,45 +2,49 @@ import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import { decodeTracerLine } from '../../src/core/protocol/tracerEvents';
 
-// Lines as the tracer wrote them for a real spawn run (Python 3.11).
-const START =
-  '{"child":2940,"name":"Process-1","daemon":false,"method":"spawn","target":{"name":"piao","file":"/tmp/tt/prog.py","line":2},"site":{"file":"/tmp/tt/prog.py","line":9},"e":"start","pid":2897,"t":1795867961.576563}';
-const HELLO =
-  '{"e":"hello","pid":2939,"ppid":2897,"t":1795867961.719762,"exe":"/usr/bin/python3","argv":["/usr/bin/python3","-B","-c","from multiprocessing.resource_tracker import main;main(4)"],"py":"3.11.7"}';
+import { REAL_LINES } from './tracerLines';
 
-test('decodes a start event with its target and call site', () => {
-  const decoded = decodeTracerLine(START);
-  assert.ok(decoded.ok);
-  assert.deepEqual(decoded.event, {
+const decode = (line: string) => {
+  const decoded = decodeTracerLine(line);
+  assert.ok(decoded.ok, line);
+  return decoded.event;
+};
+
+test('decodes a real start event with its target and call site', () => {
+  assert.deepEqual(decode(REAL_LINES.start), {
     kind: 'start',
-    pid: 2897,
-    time: 1795867961577,
-    child: 2940,
-    name: 'Process-1',
+    pid: 7076,
+    time: 1795920596081,
+    child: 7078,
+    name: 'quick',
     daemon: false,
     method: 'spawn',
-    target: { name: 'piao', file: '/tmp/tt/prog.py', line: 2 },
-    site: { file: '/tmp/tt/prog.py', line: 9 },
+    target: { name: 'work', file: '/repo/test/fixtures/python/every_event.py', line: 12 },
+    site: { file: '/repo/test/fixtures/python/every_event.py', line: 19 },
   });
 });
 
-test('decodes hello, join, reaped, signal, rename, boot and exit', () => {
-  const kinds = [
-    HELLO,
-    '{"child":2942,"phase":"enter","timeout":1,"e":"join","pid":2897,"t":1.5}',
-    '{"child":2942,"code":-15,"e":"reaped","pid":2897,"t":1.5}',
-    '{"child":2942,"sig":"SIGTERM","e":"signal","pid":2897,"t":1.5}',
-    '{"child":2942,"name":"renamed","e":"rename","pid":2897,"t":1.5}',
-    '{"ppid":2897,"name":"Process-1","daemon":true,"e":"boot","pid":2940,"t":1.5}',
-    '{"code":0,"e":"exit","pid":2940,"t":1.5}',
-  ].map((line) => {
-    const decoded = decodeTracerLine(line);
-    assert.ok(decoded.ok, line);
-    return decoded.event.kind;
+test('decodes real hello, boot and exit lines from a child', () => {
+  assert.deepEqual(decode(REAL_LINES.hello), {
+    kind: 'hello',
+    pid: 7078,
+    time: 1795920596101,
+    ppid: 7076,
+    executable: '/usr/bin/python3',
+    argv: ['-c', '--multiprocessing-fork'],
+    pythonVersion: '3.8.18',
   });
-  assert.deepEqual(kinds, ['hello', 'join', 'reaped', 'signal', 'rename', 'boot', 'exit']);
-  const join = decodeTracerLine('{"child":2,"phase":"leave","timeout":null,"code":-15,"e":"join","pid":1,"t":2}');
-  assert.ok(join.ok && join.event.kind === 'join' && join.event.code === -15 && join.event.timeout === null);
+  assert.deepEqual(decode(REAL_LINES.boot), { kind: 'boot', pid: 7078, time: 1795920596130, ppid: 7076, name: 'quick', daemon: false });
+  assert.deepEqual(decode(REAL_LINES.exit), { kind: 'exit', pid: 7078, time: 1795920596130, code: 0 });
+});
+
+test('decodes real join, rename, signal and reaped lines from the parent', () => {
+  const parent = { pid: 7076 };
+  assert.deepEqual(decode(REAL_LINES.joinEnter), { kind: 'join', ...parent, time: 1795920596081, child: 7078, phase: 'enter', timeout: 5, code: null });
+  assert.deepEqual(decode(REAL_LINES.rename), { kind: 'rename', ...parent, time: 1795920596139, child: 7079, name: 'renamed' });
+  assert.deepEqual(decode(REAL_LINES.signal), { kind: 'signal', ...parent, time: 1795920596139, child: 7079, signal: 'SIGTERM' });
+  assert.deepEqual(decode(REAL_LINES.reaped), { kind: 'reaped', ...parent, time: 1795920596139, child: 7079, code: -15 });
+  assert.deepEqual(decode(REAL_LINES.joinLeave), { kind: 'join', ...parent, time: 1795920596139, child: 7079, phase: 'leave', timeout: null, code: -15 });
 });
 
 test('refuses malformed lines with a reason, never an exception', () => {

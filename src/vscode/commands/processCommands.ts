@@ -10,13 +10,18 @@ import { pickProcess } from './pickers';
 
 const t = vscode.l10n.t;
 
-/** For automation: `{ confirmed: true }` answers the confirmation question in advance. */
-export interface SignalOptions {
-  readonly confirmed?: boolean;
-}
+/** Asks a person a question they must answer; resolves to the button chosen, undefined if none. */
+export type AskModal = (message: string, ...buttons: string[]) => Thenable<string | undefined>;
 
-/** Join, terminate, kill and the rest, on a tree node or, from the palette, on a picked process. */
-export function registerProcessCommands(model: ProcessModel, control: ProcessControl, log: vscode.LogOutputChannel): vscode.Disposable[] {
+export const askModal: AskModal = (message, ...buttons) => vscode.window.showWarningMessage(message, { modal: true }, ...buttons);
+
+/**
+ * Join, terminate, kill and the rest, on a tree node or, from the palette, on a picked process.
+ * The confirmations are always asked through `ask`: no command argument can answer them, since
+ * anything can run a command with any arguments (another extension, a keybinding, a command
+ * link in a rendered document).
+ */
+export function registerProcessCommands(model: ProcessModel, control: ProcessControl, log: vscode.LogOutputChannel, ask: AskModal): vscode.Disposable[] {
   const target = async (node: ProcessRecord | undefined, placeHolder: string, filter: (r: ProcessRecord) => boolean = isAlive) =>
     node ?? (await pickProcess(model, filter, placeHolder));
 
@@ -30,30 +35,20 @@ export function registerProcessCommands(model: ProcessModel, control: ProcessCon
     return results;
   };
 
-  const signal = async (node: ProcessRecord | undefined, which: StopSignal, tree: boolean, options?: SignalOptions) => {
+  const signal = async (node: ProcessRecord | undefined, which: StopSignal, tree: boolean) => {
     const record = await target(node, which === 'SIGKILL' ? t('Choose a process to kill') : t('Choose a process to terminate'));
     if (!record) {
       return undefined;
     }
-    // Menus pass the selected nodes as the second argument; only automation passes options.
-    const confirmed = !Array.isArray(options) && options?.confirmed === true;
-    if (model.run(record.runId)?.attached && !confirmed) {
+    if (model.run(record.runId)?.attached) {
       const send = t('Send {0}', which);
-      const answer = await vscode.window.showWarningMessage(
-        t('ProcLens did not start {0} (PID {1}): it was attached to. Send {2} to it anyway?', record.name, record.pid, which),
-        { modal: true },
-        send,
-      );
+      const answer = await ask(t('ProcLens did not start {0} (PID {1}): it was attached to. Send {2} to it anyway?', record.name, record.pid, which), send);
       if (answer !== send) {
         return undefined;
       }
-    } else if (which === 'SIGKILL' && settings.confirmKill && !confirmed) {
+    } else if (which === 'SIGKILL' && settings.confirmKill) {
       const kill = t('Kill');
-      const answer = await vscode.window.showWarningMessage(
-        t('Kill {0} (PID {1})? SIGKILL cannot be caught: it gets no chance to clean up.', record.name, record.pid),
-        { modal: true },
-        kill,
-      );
+      const answer = await ask(t('Kill {0} (PID {1})? SIGKILL cannot be caught: it gets no chance to clean up.', record.name, record.pid), kill);
       if (answer !== kill) {
         return undefined;
       }
@@ -112,9 +107,10 @@ export function registerProcessCommands(model: ProcessModel, control: ProcessCon
 
   return [
     vscode.commands.registerCommand(CommandIds.join, join),
-    vscode.commands.registerCommand(CommandIds.terminate, (node?: ProcessRecord, options?: SignalOptions) => signal(node, 'SIGTERM', false, options)),
-    vscode.commands.registerCommand(CommandIds.kill, (node?: ProcessRecord, options?: SignalOptions) => signal(node, 'SIGKILL', false, options)),
-    vscode.commands.registerCommand(CommandIds.terminateTree, (node?: ProcessRecord, options?: SignalOptions) => signal(node, 'SIGTERM', true, options)),
+    // Only the node is read: menus pass the selected nodes next, and nothing else is looked at.
+    vscode.commands.registerCommand(CommandIds.terminate, (node?: ProcessRecord) => signal(node, 'SIGTERM', false)),
+    vscode.commands.registerCommand(CommandIds.kill, (node?: ProcessRecord) => signal(node, 'SIGKILL', false)),
+    vscode.commands.registerCommand(CommandIds.terminateTree, (node?: ProcessRecord) => signal(node, 'SIGTERM', true)),
     vscode.commands.registerCommand(CommandIds.copyPid, copyPid),
     vscode.commands.registerCommand(CommandIds.revealSource, revealSource),
   ];

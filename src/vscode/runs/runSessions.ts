@@ -41,6 +41,8 @@ export class RunSessions implements vscode.Disposable {
     private readonly control: ProcessControl,
     private readonly log: vscode.LogOutputChannel,
     private readonly memory: vscode.Memento,
+    /** vscode.workspace.isTrusted, read at each start (trust can be granted while running). */
+    private readonly workspaceTrusted: () => boolean,
   ) {}
 
   request(runId: string): RunRequest | undefined {
@@ -53,7 +55,9 @@ export class RunSessions implements vscode.Disposable {
 
   /** Starts a run in a new terminal. Returns undefined (after telling the person why) when it cannot start. */
   async start(request: RunRequest): Promise<TrackedRun | undefined> {
-    if (!vscode.workspace.isTrusted) {
+    // The manifest's `enablement` only greys out menus and the palette: executeCommand, a
+    // walkthrough button or a command link still arrive here, so this is the real refusal.
+    if (!this.workspaceTrusted()) {
       void vscode.window.showWarningMessage(vscode.l10n.t('ProcLens runs nothing in an untrusted workspace. Trust the workspace to run programs.'));
       return undefined;
     }

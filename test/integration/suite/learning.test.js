@@ -54,13 +54,17 @@ describe('the lesson walkthrough', function () {
 describe('attach to a process ProcLens did not start', function () {
   this.timeout(60000);
   let api;
+  let realAsk;
   before(async () => {
     api = await vscode.extensions.getExtension('proclens.proclens').activate();
+    realAsk = api.testSeams.ask;
   });
 
   it('follows a sleep started elsewhere, sees its child come and go, and terminates it after confirmation', async () => {
     // A shell that starts a child of its own a moment later: the scan must find it under the attached process.
-    const outsider = spawn('sh', ['-c', 'sleep 1; sleep 30 & wait'], { stdio: 'ignore' });
+    // The first sleep lasts 3 s: a quiet scan backs off to 4 × 500 ms, and on a busy machine
+    // attaching itself can take most of a second (with `sleep 1` one run here missed it).
+    const outsider = spawn('sh', ['-c', 'sleep 3; sleep 30 & wait'], { stdio: 'ignore' });
     try {
       const run = await vscode.commands.executeCommand('proclens.attach', outsider.pid);
       assert.ok(run && run.attached, 'an attached run');
@@ -69,14 +73,20 @@ describe('attach to a process ProcLens did not start', function () {
       // The first, short sleep comes and goes too; the one to terminate is `sleep 30`.
       const sleeper = await until('the sleep 30 child', () => model.processesOf(run.id).find((p) => p.commandLine?.[1] === '30' && p.state === 'running'));
       assert.strictEqual(sleeper.parentPid, outsider.pid);
-      assert.ok(model.processesOf(run.id).some((p) => p.commandLine?.[1] === '1'), 'the short sleep was seen too');
-      await vscode.commands.executeCommand('proclens.terminate', sleeper, { confirmed: true });
+      assert.ok(model.processesOf(run.id).some((p) => p.commandLine?.[1] === '3'), 'the short sleep was seen too');
+      // The modal is asked for real, through the test seam: the person presses "Send SIGTERM".
+      const asked = [];
+      api.testSeams.ask = async (message, ...buttons) => (asked.push(message), buttons[0]);
+      await vscode.commands.executeCommand('proclens.terminate', sleeper);
       await until('the sleep to be gone', () => sleeper.state === 'exited' && !alive(sleeper.pid));
       const top = model.get(run.topKey);
-      await vscode.commands.executeCommand('proclens.terminate', top, { confirmed: true });
+      await vscode.commands.executeCommand('proclens.terminate', top);
       await until('the attached run to finish', () => model.run(run.id).state === 'finished');
       assert.strictEqual(alive(outsider.pid), false);
+      assert.strictEqual(asked.length, 2, 'asked once for each');
+      assert.match(asked[0], new RegExp(`did not start .*PID ${sleeper.pid}.*SIGTERM`));
     } finally {
+      api.testSeams.ask = realAsk;
       outsider.kill('SIGKILL');
     }
   });

@@ -45,6 +45,30 @@ describe('reliability', function () {
     assert.ok(runners.every((c) => c.enablement === 'isWorkspaceTrusted'));
   });
 
+  it('in an untrusted workspace every way to run is refused at run time, not only greyed out', async () => {
+    // VS Code's test runner always trusts the workspace; the seam stands in for the answer of
+    // vscode.workspace.isTrusted, and everything after it is what a person's click runs.
+    const model = api.tracker.model;
+    const earlier = await vscode.commands.executeCommand('proclens.runExample', 's06_data_isolation');
+    await until('the trusted run to finish', () => model.run(earlier).state === 'finished');
+    const realTrust = api.testSeams.workspaceTrusted;
+    api.testSeams.workspaceTrusted = () => false;
+    const runs = model.runs().length;
+    try {
+      // executeCommand ignores the manifest's enablement, as a walkthrough button or a command link does.
+      assert.strictEqual(await vscode.commands.executeCommand('proclens.runExample', 's06_data_isolation'), undefined);
+      const file = vscode.Uri.file(path.join(vscode.workspace.workspaceFolders[0].uri.fsPath, 's06_data_isolation.py'));
+      assert.strictEqual(await vscode.commands.executeCommand('proclens.runFile', file), undefined);
+      assert.strictEqual(await vscode.commands.executeCommand('proclens.rerun', model.run(earlier)), undefined);
+      assert.strictEqual(model.runs().length, runs, 'nothing was started');
+    } finally {
+      api.testSeams.workspaceTrusted = realTrust;
+    }
+    const next = await vscode.commands.executeCommand('proclens.rerun', model.run(earlier));
+    assert.ok(next, 'trusted again, it runs');
+    await until('the run to finish', () => model.run(next).state === 'finished');
+  });
+
   it('deactivating the extension (window closing) stops every live run: nothing is left', async () => {
     process.env.PROCLENS_ECHO_PORT = '0';
     const runId = await vscode.commands.executeCommand('proclens.runExample', 's07_socket_server');

@@ -1,0 +1,31 @@
+import { strict as assert } from 'node:assert';
+import { describe, test } from 'node:test';
+import { decodeTracerLine } from '../../src/core/protocol/tracerEvents';
+import { REAL_LINES } from '../unit/tracerLines';
+import { skipUnless, START_METHODS, testInterpreters } from './engineHelpers';
+import { everyEvent, recordTracerLines } from './tracerLines';
+
+const KINDS = ['hello', 'start', 'boot', 'exit', 'rename', 'join', 'signal', 'reaped'];
+
+/** A line's keys in order and its values' types, nested: what "the same format" means here. */
+const shape = (value: unknown): unknown =>
+  Array.isArray(value) ? 'array' : value === null ? 'null' : typeof value === 'object' ? Object.entries(value).map(([k, v]) => [k, shape(v)]) : typeof value;
+const shapeOf = (line: string) => JSON.stringify(shape(JSON.parse(line)));
+
+for (const python of testInterpreters()) {
+  describe(`the tracer's lines under Python ${python.label}`, { concurrency: 3, skip: skipUnless(python) }, () => {
+    for (const method of START_METHODS) {
+      test(`every line of a real ${method} run decodes; the unit tests' lines have the shape the tracer writes`, async () => {
+        const { code, stderr, lines } = await recordTracerLines(everyEvent(python.path!, method));
+        assert.equal(code, 0, stderr);
+        const refused = lines.map((line) => ({ line, decoded: decodeTracerLine(line) })).filter(({ decoded }) => !decoded.ok);
+        assert.deepEqual(refused, [], 'no malformed line');
+        assert.deepEqual([...new Set(lines.map((l) => JSON.parse(l).e))].sort(), [...KINDS].sort(), 'every kind was sent');
+        const shapes = new Set(lines.map(shapeOf));
+        for (const [name, literal] of Object.entries(REAL_LINES)) {
+          assert.ok(shapes.has(shapeOf(literal)), `REAL_LINES.${name} in test/unit/tracerLines.ts no longer looks like what the tracer writes: regenerate it`);
+        }
+      });
+    }
+  });
+}

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { JoinResult, ProcessControl, SignalResult, StopSignal } from '../../core/control/processControl';
 import { describeExitCode } from '../../core/present/exitCodeText';
 import { ProcessModel } from '../../core/model/processModel';
-import { isAlive, ProcessRecord } from '../../core/model/processRecord';
+import { isAlive, isConfirmed, ProcessRecord } from '../../core/model/processRecord';
 import { formatDuration, formatExitCode } from '../../core/present/processText';
 import { CommandIds } from '../constants';
 import { settings } from '../settings';
@@ -29,14 +29,16 @@ export function registerProcessCommands(model: ProcessModel, control: ProcessCon
     for (const result of results) {
       log.info(result.message);
       if (result.outcome !== 'sent') {
-        void vscode.window.showWarningMessage(result.message);
+        void vscode.window.showWarningMessage(notSentText(result));
       }
     }
     return results;
   };
 
   const signal = async (node: ProcessRecord | undefined, which: StopSignal, tree: boolean) => {
-    const record = await target(node, which === 'SIGKILL' ? t('Choose a process to kill') : t('Choose a process to terminate'));
+    // Only what the OS confirmed as part of a run can be signalled: offer nothing else.
+    const signallable = (r: ProcessRecord) => isAlive(r) && isConfirmed(r);
+    const record = await target(node, which === 'SIGKILL' ? t('Choose a process to kill') : t('Choose a process to terminate'), signallable);
     if (!record) {
       return undefined;
     }
@@ -114,4 +116,20 @@ export function registerProcessCommands(model: ProcessModel, control: ProcessCon
     vscode.commands.registerCommand(CommandIds.copyPid, copyPid),
     vscode.commands.registerCommand(CommandIds.revealSource, revealSource),
   ];
+}
+
+/** Why nothing was sent, in the person's language (the log keeps the core's English). */
+function notSentText({ outcome, record, message }: SignalResult): string {
+  switch (outcome) {
+    case 'exited':
+      return t('{0} (PID {1}) has already exited.', record.name, record.pid);
+    case 'unconfirmed':
+      return t('{0} (PID {1}) was never seen by the OS inside this run, so it was left alone.', record.name, record.pid);
+    case 'reused':
+      return t('{0} is gone; PID {1} now belongs to another process, which was left alone.', record.name, record.pid);
+    case 'not-permitted':
+      return t('Not permitted to signal {0} (PID {1}): it belongs to another user.', record.name, record.pid);
+    default:
+      return message;
+  }
 }

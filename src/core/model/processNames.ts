@@ -28,3 +28,16 @@ export function pythonProgramName(argv: readonly string[]): string {
   }
   return argv.length ? path.basename(argv[0]) : 'python';
 }
+
+/**
+ * What a command is called: `/usr/bin/sleep 30` → `sleep`, `python3 -u
+ * worker.py` → `worker.py` (a Python program is known by its script).
+ * Undefined for an empty command.
+ */
+export function commandName(argv: readonly string[]): string | undefined {
+  if (!argv[0]) {
+    return undefined;
+  }
+  const program = path.basename(argv[0]);
+  return /^python[\d.]*(\.exe)?$/i.test(program) ? pythonProgramName(argv) : program;
+}

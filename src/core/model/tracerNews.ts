@@ -1,8 +1,7 @@
 import { TracerEvent } from '../protocol/tracerEvents';
-import * as path from 'node:path';
 import { becameZombie, codeReturned, ended, lateExitCode } from './lifecycle';
 import { ModelStore } from './modelStore';
-import { helperRole, pythonProgramName } from './processNames';
+import { commandName, helperRole, pythonProgramName } from './processNames';
 import { isAlive, ProcessKind, ProcessRecord, RunRecord } from './processRecord';
 
 /** What applying a tracer message needs besides the store. */
@@ -55,7 +54,7 @@ export function applyTracerEvent(context: TracerContext, run: RunRecord, event: 
       return adopt(store, child, event.pid);
     }
     case 'popen': {
-      const child = beginning(context, run, event.child, 'native', programName(event.argv, event.child), event.time, event.pid);
+      const child = beginning(context, run, event.child, 'native', commandName(event.argv) ?? String(event.child), event.time, event.pid);
       child.commandLine ??= [...event.argv];
       return adopt(store, child, event.pid);
     }
@@ -137,11 +136,6 @@ function reapedByForkServer(store: ModelStore, child: ProcessRecord, code: numbe
   }
 }
 
-/** `/usr/bin/sleep 30` → `sleep`; a Python interpreter's child is named after its script. */
-function programName(argv: readonly string[], pid: number): string {
-  const program = argv[0] ? path.basename(argv[0]) : String(pid);
-  return /^python[\d.]*$/.test(program) ? pythonProgramName(argv) : program;
-}
 
 function onStart(context: TracerContext, run: RunRecord, event: EventOf<'start'>): void {
   const { store } = context;

@@ -1,7 +1,7 @@
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ProcessControl } from '../../core/control/processControl';
 import { LaunchError } from '../../core/launch/launchedProgram';
+import { commandName } from '../../core/model/processNames';
 import { describeExitCode } from '../../core/present/exitCodeText';
 import { RunRecord } from '../../core/model/processRecord';
 import { formatExitCode } from '../../core/present/processText';
@@ -50,7 +50,7 @@ export class RunSessions implements vscode.Disposable {
   }
 
   label(run: RunRecord): string {
-    return this.sessions.get(run.id)?.request.label ?? path.basename(run.command[run.command.length - 1] ?? run.id);
+    return this.sessions.get(run.id)?.request.label ?? commandName(run.command) ?? run.id;
   }
 
   /** Starts a run in a new terminal. Returns undefined (after telling the person why) when it cannot start. */

@@ -27,7 +27,8 @@ export class LinuxProcLister implements ProcessLister {
   }
 
   async list(): Promise<ProcessSnapshot[]> {
-    const pids = (await fs.promises.readdir(this.procRoot)).filter((entry) => {
+    // One readdir of /proc takes well under a millisecond even with thousands of entries.
+    const pids = fs.readdirSync(this.procRoot).filter((entry) => {
       const code = entry.charCodeAt(0);
       return code >= 48 && code <= 57;
     });

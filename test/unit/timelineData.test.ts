@@ -148,6 +148,16 @@ test('a live run: open stretches end at now, and the run ends at now', () => {
   assert.deepEqual(zombie.exit, { time: T + 4000, code: 0, signal: undefined });
 });
 
+test('a child whose code returned is drawn exiting until the OS saw it end, then zombie until collected', () => {
+  const lingering = record(101, { parentKey: 'r:100', startedAt: T + 100, codeReturnedAt: T + 600, endedAt: T + 3600, reapedAt: T + 3700, exitCode: 0 });
+  const data = buildTimeline(run(), [main(), lingering], T + 9999);
+  assert.deepEqual(data.lanes[1].segments.map((s) => [s.kind, s.from - T, s.to - T]), [
+    ['running', 100, 600],
+    ['exiting', 600, 3600],
+    ['zombie', 3600, 3700],
+  ]);
+});
+
 test('a join still open when its process died ends with it', () => {
   const records = [main({ joins: [{ childPid: 101, timeout: null, enteredAt: T + 1000 }] })];
   const data = buildTimeline(run(), records, T + 9999);

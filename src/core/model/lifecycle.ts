@@ -9,8 +9,9 @@ import { isAlive, ProcessRecord } from './processRecord';
  */
 
 /** The child's code returned `code`; the process may still run its exit handlers. */
-export function codeReturned(store: ModelStore, record: ProcessRecord, code: number | null): void {
+export function codeReturned(store: ModelStore, record: ProcessRecord, code: number | null, time: number): void {
   record.reportedExitCode = code;
+  record.codeReturnedAt = time;
   if (isAlive(record)) {
     record.state = 'exiting';
     record.joiningPid = undefined;

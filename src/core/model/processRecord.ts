@@ -85,6 +85,8 @@ export interface ProcessRecord {
   exitCode?: number | null;
   /** What its own code returned, as the tracer reported it; final only once the OS or its parent confirms the end. */
   reportedExitCode?: number | null;
+  /** When its own code returned (the tracer's time): from then on it is `exiting`. */
+  codeReturnedAt?: number;
   /** Set when the exit code is negative: the signal that ended it. */
   signal?: string;
   /** Its parent ended first. */

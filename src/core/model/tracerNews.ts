@@ -34,7 +34,7 @@ export function applyTracerEvent(context: TracerContext, run: RunRecord, event: 
     }
     case 'exit': {
       const child = store.find(run.id, event.pid);
-      return child && codeReturned(store, child, event.code);
+      return child && codeReturned(store, child, event.code, event.time);
     }
     case 'rename': {
       const child = store.find(run.id, event.child);

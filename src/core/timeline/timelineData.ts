@@ -3,10 +3,11 @@ import { buildProcessTree, ProcessTreeNode } from '../model/processTree';
 
 /**
  * A stretch of one process's life: `running`, blocked in `joining` (in
- * `join()` on a child), or `zombie` (ended, its exit code not yet collected).
+ * `join()` on a child), `exiting` (its code has returned, the process still
+ * runs its exit handlers), or `zombie` (ended, its exit code not yet collected).
  */
 export interface TimelineSegment {
-  readonly kind: 'running' | 'joining' | 'zombie';
+  readonly kind: 'running' | 'joining' | 'exiting' | 'zombie';
   readonly from: number;
   readonly to: number;
   /** `joining`: the lane of the child it waits for, when that child is known. */
@@ -117,8 +118,12 @@ function segmentsOf(record: ProcessRecord, records: readonly ProcessRecord[], st
     segments.push({ kind: 'joining', from, to, target: joinTarget(join, to, records), timeout: join.timeout });
     cursor = to;
   }
-  if (aliveUntil > cursor || !segments.length) {
-    segments.push({ kind: 'running', from: cursor, to: aliveUntil });
+  const exitingFrom = record.codeReturnedAt !== undefined ? clamp(record.codeReturnedAt, cursor) : aliveUntil;
+  if (exitingFrom > cursor || !segments.length) {
+    segments.push({ kind: 'running', from: cursor, to: exitingFrom });
+  }
+  if (aliveUntil > exitingFrom) {
+    segments.push({ kind: 'exiting', from: exitingFrom, to: aliveUntil });
   }
   if (record.endedAt !== undefined) {
     // Without a reaped time an exited record shows no zombie stretch: when it was collected is unknown.

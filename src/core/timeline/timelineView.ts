@@ -121,6 +121,7 @@ export function presentTimeline(run: RunRecord, records: readonly ProcessRecord[
     legend: [
       { kind: 'running', label: t('running') },
       { kind: 'joining', label: t('blocked in join()') },
+      { kind: 'exiting', label: t('exiting (exit handlers)') },
       { kind: 'zombie', label: t('zombie (not joined)') },
       { kind: 'signal', label: t('terminate or kill asked for') },
       { kind: 'reaped', label: t('exit code collected') },
@@ -141,6 +142,8 @@ function segmentTitle(segment: TimelineSegment, kind: ProcessKind, targetName: s
       const timeout = segment.timeout !== null && segment.timeout !== undefined ? ` · ${t('timeout {0} s', segment.timeout)}` : '';
       return `${what}${timeout} · ${times}`;
     }
+    case 'exiting':
+      return `${t('exiting (exit handlers)')} · ${times}`;
     case 'zombie':
       return `${zombieText(kind, t)} · ${times}`;
   }

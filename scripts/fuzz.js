@@ -21,7 +21,7 @@ async function main() {
       throw new Error(`${outcome.violations.join('\n')}\n${outcome.story()}`);
     }
   });
-  const details = await fc.check(property, { seed, numRuns: runs, path });
+  const details = await fc.check(property, { seed, numRuns: runs, path, endOnFailure: process.env.FUZZ_NO_SHRINK === '1' });
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   if (!details.failed) {
     console.log(`model fuzz: ${details.numRuns} cases passed in ${seconds} s (seed ${seed})`);

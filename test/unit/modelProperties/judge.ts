@@ -19,7 +19,14 @@ export class Judge {
   private readonly lastState = new Map<string, ProcessState>();
   /** Records that have held their process's true exit code. */
   private readonly heldTrueCode = new Set<string>();
-  /** Real processes the model was told of: named by a tracer message that creates records, or listed inside the run. */
+  /**
+   * Real processes the OS showed inside the run (a listing, or a look-up in
+   * the run's session): these must never be lost. One only the tracer named
+   * is not among them: membership.ts lets the OS alone decide what is the
+   * run's, and a claim the OS shows outside the run is refuted by design (a
+   * fork child whose parent died at once, started after the program ended,
+   * is in no way the OS can vouch for). Reported to the lead as a question.
+   */
   private readonly toldOf = new Set<number>();
   private readonly violations: string[] = [];
 
@@ -36,7 +43,7 @@ export class Judge {
   /** The OS answered a look-up: a member it showed is one the model was told of. */
   lookedUp(snapshot: ProcessSnapshot | undefined): void {
     const p = snapshot && this.byIdentity(snapshot);
-    if (p?.member) {
+    if (p?.member && this.sessionVouches(snapshot!)) {
       this.toldOf.add(p.id);
     }
   }
@@ -48,10 +55,6 @@ export class Judge {
       if (!this.standsFor.has(record.key)) {
         this.tie(record, step, listing);
       }
-    }
-    if (step.kind === 'tracer' && creates(step)) {
-      const pid = step.message.event.kind === 'hello' || step.message.event.kind === 'boot' ? step.message.event.pid : (step.message.event as { child: number }).child;
-      this.toldOf.add(step.message.means.get(pid)!);
     }
     if (listing) {
       for (const p of this.insideRun(listing)) {
@@ -167,7 +170,7 @@ export class Judge {
    */
   private insideRun(listing: readonly ProcessSnapshot[]): TrueProcess[] {
     const top = this.world.top;
-    const sessionVouches = (s: ProcessSnapshot) => s.sessionId === TOP_PID && (top.endedAt === undefined || s.startTime! <= top.endedAt + START_TIME_SLACK_MS);
+    const sessionVouches = (s: ProcessSnapshot) => this.sessionVouches(s);
     const inside = new Set<number>();
     let grew = true;
     while (grew) {
@@ -183,6 +186,11 @@ export class Judge {
     return [...inside].map((id) => this.world.processes[id]);
   }
 
+  private sessionVouches(s: ProcessSnapshot): boolean {
+    const top = this.world.top;
+    return s.sessionId === TOP_PID && (top.endedAt === undefined || s.startTime! <= top.endedAt + START_TIME_SLACK_MS);
+  }
+
   private byIdentity(snapshot: ProcessSnapshot): TrueProcess | undefined {
     return this.world.processes.find((p) => p.pid === snapshot.pid && p.identity === snapshot.identity);
   }
@@ -190,10 +198,6 @@ export class Judge {
   private fail(message: string): void {
     this.violations.push(message);
   }
-}
-
-function creates(step: Extract<Delivery, { kind: 'tracer' }>): boolean {
-  return ['hello', 'boot', 'start', 'fork', 'popen'].includes(step.message.event.kind);
 }
 
 function show(record: ProcessRecord): string {

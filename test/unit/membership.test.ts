@@ -7,7 +7,7 @@ import { modelWithRun, settle, snapshot, startEvent } from './modelFixtures';
 // The run's program (pid 100) started at T in the fake OS, just before the tracer's first news
 // (startEvent's time); a process is ours only if the OS shows it inside the run. Each test names
 // what the tracer claims and what the OS shows.
-const T = 999_000;
+const T = 0;
 const top = snapshot(100, 1, { sessionId: 100, startTime: T });
 
 function runWithOs(os: Map<number, ProcessSnapshot | undefined>) {
@@ -110,7 +110,7 @@ test('an exiting child can still be terminated; the OS, not the tracer, says whe
 
 test('records a scan could not have seen are not judged by it', () => {
   const { model, apply, advance } = runWithOs(new Map());
-  const takenAt = 1_000_000;
+  const takenAt = 0;
   advance(5);
   apply(startEvent(100, 101, 'Process-1'));
   model.applyScan([top], takenAt);

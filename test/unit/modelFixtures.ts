@@ -8,7 +8,7 @@ import { ProcessSnapshot } from '../../src/core/scan/processSnapshot';
  * process of the run's session started with it.
  */
 export function modelWithRun(topPid = 100, os = new Map<number, ProcessSnapshot | undefined>()) {
-  let clock = 1_000_000;
+  let clock = 0;
   const model = new ProcessModel({
     batchMs: 1,
     now: () => clock,
@@ -28,7 +28,7 @@ export function snapshot(pid: number, ppid: number, extra: Partial<ProcessSnapsh
 export const startEvent = (parent: number, child: number, name: string, daemon = false): TracerEvent => ({
   kind: 'start',
   pid: parent,
-  time: 1_000_100,
+  time: 100,
   child,
   name,
   daemon,

@@ -11,12 +11,12 @@ test('describes each state the way the tree shows it', () => {
   assert.equal(processDescription(daemon, undefined), 'PID 101 · alive · daemon');
   apply({ kind: 'join', pid: 100, time: 2, child: 102, phase: 'enter', timeout: 1, code: null });
   assert.equal(processDescription(model.find('r', 100)!, 'Piao-2'), 'PID 100 · joining Piao-2');
-  apply({ kind: 'exit', pid: 102, time: 1_002_100, code: 0 });
+  apply({ kind: 'exit', pid: 102, time: 2_100, code: 0 });
   assert.equal(processDescription(model.find('r', 102)!, undefined), 'PID 102 · exiting');
   advance(2100);
   model.applyScan([snapshot(100, 1), snapshot(101, 100), snapshot(102, 100, { zombie: true, waitStatus: 0 })]);
   assert.equal(processDescription(model.find('r', 102)!, undefined), 'PID 102 · zombie (not joined)');
-  apply({ kind: 'reaped', pid: 100, time: 1_002_300, child: 102, code: 0 });
+  apply({ kind: 'reaped', pid: 100, time: 2_300, child: 102, code: 0 });
   assert.equal(processDescription(model.find('r', 102)!, undefined), 'PID 102 · exited 0 · 2.0 s');
   apply({ kind: 'reaped', pid: 100, time: 4, child: 101, code: -15 });
   assert.equal(processDescription(daemon, undefined), 'PID 101 · exited \u221215 (SIGTERM) · daemon');

@@ -16,7 +16,7 @@ export function codeReturned(store: ModelStore, record: ProcessRecord, code: num
     record.state = 'exiting';
     record.joiningPid = undefined;
   } else {
-    lateExitCode(record, code);
+    lateExitCode(record, code, false);
   }
   store.touch(record);
 }
@@ -27,6 +27,7 @@ export function becameZombie(store: ModelStore, record: ProcessRecord, exitCode:
   record.joiningPid = undefined;
   record.endedAt ??= at;
   // The OS's wait status is the truth; without it, what the process reported is the best evidence.
+  record.exitCodeSettled ||= exitCode !== null;
   record.exitCode = exitCode ?? record.exitCode ?? reportedCode(record);
   record.signal = signalOfExitCode(record.exitCode);
   store.touch(record);
@@ -40,7 +41,12 @@ export function becameZombie(store: ModelStore, record: ProcessRecord, exitCode:
  */
 export function ended(store: ModelStore, record: ProcessRecord, exitCode: number | null, endedAt: number, reaped = false): void {
   const known = record.exitCode ?? reportedCode(record);
-  record.exitCode = reaped || known === null ? exitCode : known;
+  if (exitCode !== null && (reaped || known === null)) {
+    record.exitCode = exitCode;
+    record.exitCodeSettled ||= reaped;
+  } else {
+    record.exitCode = known;
+  }
   record.signal = signalOfExitCode(record.exitCode);
   record.endedAt = endedAt;
   record.state = 'exited';
@@ -58,7 +64,7 @@ export function ended(store: ModelStore, record: ProcessRecord, exitCode: number
  */
 export function gone(store: ModelStore, record: ProcessRecord, now: number): void {
   const parent = store.get(record.parentKey);
-  const awaitedByPython = record.kind === 'mp-child' && parent !== undefined && parent.state !== 'exited';
+  const awaitedByPython = record.kind === 'mp-child' && parent !== undefined && isAlive(parent);
   if (awaitedByPython && record.state !== 'zombie') {
     becameZombie(store, record, null, now);
   } else if (!awaitedByPython) {
@@ -66,11 +72,19 @@ export function gone(store: ModelStore, record: ProcessRecord, now: number): voi
   }
 }
 
-/** The code arrived after the process was seen to end: fill it in if nothing better is known. */
-export function lateExitCode(record: ProcessRecord, code: number | null): void {
-  if ((record.exitCode === null || record.exitCode === undefined) && code !== null) {
+/**
+ * The code arrived after the process was seen to end. It fills in an unknown
+ * code; one that `settles` (the parent's reaping) also replaces a code taken
+ * from the process's own report, which a signal may have overtaken.
+ */
+export function lateExitCode(record: ProcessRecord, code: number | null, settles: boolean): void {
+  if (code === null || record.exitCodeSettled) {
+    return;
+  }
+  if (record.exitCode === null || record.exitCode === undefined || settles) {
     record.exitCode = code;
     record.signal = signalOfExitCode(code);
+    record.exitCodeSettled = settles;
   }
 }
 
@@ -83,17 +97,19 @@ function reportedCode(record: ProcessRecord): number | null {
   return code !== null && record.signalsRequested.length === 0 ? code : null;
 }
 
-/** Its children are orphans now; its zombies are collected by init, so nobody will join them. */
+/**
+ * Its zombies are collected by init, so nobody will join them. Its live
+ * children are not marked orphans here: one may have ended unseen just
+ * before it. Only an OS listing taken after the parent ended and still
+ * showing the child says it outlived its parent (see scanNews.ts).
+ */
 export function parentEnded(store: ModelStore, parent: ProcessRecord): void {
+  if (isAlive(parent)) {
+    return;
+  }
   for (const child of store.childrenOf(parent)) {
-    if (child.state === 'exited') {
-      continue;
-    }
-    if (child.state === 'zombie' && parent.state === 'exited') {
+    if (child.state === 'zombie') {
       ended(store, child, child.exitCode ?? null, child.endedAt ?? parent.endedAt ?? store.now());
-    } else if (child.state !== 'zombie' && !child.orphan) {
-      child.orphan = true;
-      store.touch(child);
     }
   }
 }

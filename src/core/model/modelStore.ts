@@ -1,4 +1,5 @@
 import { ChangeBatch } from './changeBatch';
+import { START_TIME_SLACK_MS } from './membership';
 import { ProcessKind, ProcessRecord, RunRecord } from './processRecord';
 
 /**
@@ -51,6 +52,26 @@ export class ModelStore {
     return this.byPid.get(runId)?.get(pid);
   }
 
+  /**
+   * The record of the process that had this pid at `time` (a tracer
+   * message's time): the newest one that had started by then. News can
+   * arrive after the pid was reused, and must not land on the newcomer.
+   */
+  findAt(runId: string, pid: number, time: number): ProcessRecord | undefined {
+    const startedBy = (record: ProcessRecord) => (record.osStartTime ?? record.startedAt ?? -Infinity) <= time + START_TIME_SLACK_MS;
+    const newest = this.find(runId, pid);
+    if (!newest || startedBy(newest)) {
+      return newest;
+    }
+    let found: ProcessRecord | undefined;
+    for (const record of this.byRun.get(runId) ?? []) {
+      if (record.pid === pid && record !== newest && startedBy(record)) {
+        found = record;
+      }
+    }
+    return found;
+  }
+
   /** The newest record of this pid in the run while it is not exited. */
   findUnexited(runId: string, pid: number): ProcessRecord | undefined {
     const record = this.find(runId, pid);
@@ -77,7 +98,8 @@ export class ModelStore {
     this.byPid.delete(run.id);
   }
 
-  create(runId: string, pid: number, kind: ProcessKind, name: string, ppid?: number): ProcessRecord {
+  /** A new record, of a process that started at `startedAt` (when known). */
+  create(runId: string, pid: number, kind: ProcessKind, name: string, ppid?: number, startedAt?: number): ProcessRecord {
     const parent = ppid !== undefined ? this.findUnexited(runId, ppid) : undefined;
     const record: ProcessRecord = {
       key: `${runId}:${pid}:${this.nextKey++}`,
@@ -97,10 +119,16 @@ export class ModelStore {
       signalsRequested: [],
       joins: [],
       seenAt: this.now(),
+      startedAt,
     };
     this.records.set(record.key, record);
     this.byRun.get(runId)?.add(record);
-    this.byPid.get(runId)?.set(pid, record);
+    const newest = this.find(runId, pid);
+    // Late news of a process older than the one the pid names now: the index keeps the newer.
+    const older = newest !== undefined && startedAt !== undefined && startedAt < (newest.osStartTime ?? newest.startedAt ?? -Infinity);
+    if (!older) {
+      this.byPid.get(runId)?.set(pid, record);
+    }
     this.setParent(record, parent?.key);
     this.changes.process(record);
     return record;

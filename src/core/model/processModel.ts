@@ -90,9 +90,8 @@ export class ProcessModel extends EventEmitter<ProcessModelEvents> {
    */
   programStarted(runId: string, pid: number, argv: readonly string[], snapshot?: ProcessSnapshot): ProcessRecord {
     const run = this.requireRun(runId);
-    const record = this.store.create(runId, pid, 'program', path.basename(argv[0] ?? String(pid)));
+    const record = this.store.create(runId, pid, 'program', path.basename(argv[0] ?? String(pid)), undefined, run.startedAt);
     record.commandLine = [...argv];
-    record.startedAt = run.startedAt;
     if (snapshot?.pid === pid) {
       confirm(this.store, record, snapshot);
     }

@@ -83,6 +83,8 @@ export interface ProcessRecord {
   joins: JoinSpan[];
   /** Undefined while running; null when it ended but the code cannot be known. */
   exitCode?: number | null;
+  /** The exit code came from the OS's wait status or the parent's reaping: nothing later replaces it. */
+  exitCodeSettled?: boolean;
   /** What its own code returned, as the tracer reported it; final only once the OS or its parent confirms the end. */
   reportedExitCode?: number | null;
   /** When its own code returned (the tracer's time): from then on it is `exiting`. */

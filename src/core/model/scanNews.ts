@@ -43,8 +43,10 @@ export function scanRun(context: ScanContext, run: RunRecord, listing: Listing, 
   const { store } = context;
   const top = store.get(run.topKey);
   const members = findMembers(store, run, top, listing);
-  for (const pid of members) {
-    updateFromScan(context, run, listing.byPid.get(pid)!, now);
+  // Oldest first, so that a parent's record (a new one, when its pid was reused) exists before its children look for it.
+  const byStart = [...members].map((pid) => listing.byPid.get(pid)!).sort((a, b) => (a.startTime ?? 0) - (b.startTime ?? 0));
+  for (const snapshot of byStart) {
+    updateFromScan(context, run, snapshot, takenAt, now);
   }
   const vanished: ProcessRecord[] = [];
   for (const record of store.processesOf(run.id)) {
@@ -109,7 +111,7 @@ function findMembers(store: ModelStore, run: RunRecord, top: ProcessRecord | und
   return members;
 }
 
-function updateFromScan(context: ScanContext, run: RunRecord, snapshot: ProcessSnapshot, now: number): void {
+function updateFromScan(context: ScanContext, run: RunRecord, snapshot: ProcessSnapshot, takenAt: number, now: number): void {
   const { store } = context;
   let record = store.find(run.id, snapshot.pid);
   if (record?.state === 'exited' && record.identity === snapshot.identity) {
@@ -127,9 +129,8 @@ function updateFromScan(context: ScanContext, run: RunRecord, snapshot: ProcessS
     record = undefined;
   }
   if (!record) {
-    record = store.create(run.id, snapshot.pid, 'native', snapshot.name, snapshot.ppid);
+    record = store.create(run.id, snapshot.pid, 'native', snapshot.name, snapshot.ppid, snapshot.startTime);
     confirm(store, record, snapshot);
-    record.startedAt = snapshot.startTime;
     context.readCommandLine(record);
   }
   if (record.parentKey === undefined && record.parentPid !== undefined) {
@@ -138,9 +139,14 @@ function updateFromScan(context: ScanContext, run: RunRecord, snapshot: ProcessS
   }
   if (record.ppid !== snapshot.ppid) {
     record.originalPpid ??= snapshot.ppid;
-    // Re-parented (to init or a subreaper): whatever started it has died.
-    record.orphan ||= record.ppid !== undefined;
+    // Re-parented (to init or a subreaper) while alive: whatever started it has died.
+    record.orphan ||= record.ppid !== undefined && !snapshot.zombie;
     record.ppid = snapshot.ppid;
+    store.touch(record);
+  }
+  if (!record.orphan && !snapshot.zombie && outlived(store.get(record.parentKey), takenAt)) {
+    // Its parent (Python's, which may not be the OS's: a fork server) had ended before this listing was taken.
+    record.orphan = true;
     store.touch(record);
   }
   context.sampleResources(record, snapshot, now);
@@ -148,6 +154,11 @@ function updateFromScan(context: ScanContext, run: RunRecord, snapshot: ProcessS
     const code = snapshot.waitStatus !== undefined ? exitCodeFromWaitStatus(snapshot.waitStatus) : null;
     becameZombie(store, record, code, now);
   }
+}
+
+/** Whether `parent` is known to have ended before `time`. */
+function outlived(parent: ProcessRecord | undefined, time: number): boolean {
+  return parent?.state === 'exited' && parent.endedAt !== undefined && parent.endedAt < time;
 }
 
 /** The OS showed the process inside its run: from now on its identity guards every signal. */

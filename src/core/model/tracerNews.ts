@@ -1,5 +1,6 @@
 import { TracerEvent } from '../protocol/tracerEvents';
-import { becameZombie, codeReturned, ended, lateExitCode } from './lifecycle';
+import { becameZombie, codeReturned, ended, gone, lateExitCode } from './lifecycle';
+import { START_TIME_SLACK_MS } from './membership';
 import { ModelStore } from './modelStore';
 import { commandName, helperRole, pythonProgramName } from './processNames';
 import { isAlive, ProcessKind, ProcessRecord, RunRecord } from './processRecord';
@@ -33,11 +34,11 @@ export function applyTracerEvent(context: TracerContext, run: RunRecord, event: 
       return store.touch(child);
     }
     case 'exit': {
-      const child = store.find(run.id, event.pid);
+      const child = store.findAt(run.id, event.pid, event.time);
       return child && codeReturned(store, child, event.code, event.time);
     }
     case 'rename': {
-      const child = store.find(run.id, event.child);
+      const child = store.findAt(run.id, event.child, event.time);
       if (child && child.name !== event.name) {
         child.formerNames.push(child.name);
         child.name = event.name;
@@ -48,18 +49,27 @@ export function applyTracerEvent(context: TracerContext, run: RunRecord, event: 
     case 'join':
       return onJoin(store, run, event);
     case 'fork': {
-      const parent = store.find(run.id, event.pid);
-      const child = beginning(context, run, event.child, 'python', `fork of ${parent?.name ?? event.pid}`, event.time, event.pid);
+      const parent = store.findAt(run.id, event.pid, event.time);
+      const child = beginning(context, run, event.child, 'python', `fork of ${parent?.name ?? event.pid}`, event.time, event.pid, true);
       child.python = true;
-      return adopt(store, child, event.pid);
+      if (child.kind === 'native') {
+        // The scan found it first, under its parent's command line: it is that program, forked.
+        child.kind = 'python';
+        child.name = `fork of ${parent?.name ?? event.pid}`;
+      }
+      return adopt(store, child, event.pid, event.time);
     }
     case 'popen': {
-      const child = beginning(context, run, event.child, 'native', commandName(event.argv) ?? String(event.child), event.time, event.pid);
-      child.commandLine ??= [...event.argv];
-      return adopt(store, child, event.pid);
+      const child = beginning(context, run, event.child, 'native', commandName(event.argv) ?? String(event.child), event.time, event.pid, true);
+      if (!child.traced) {
+        // What was exec'd is the truth; a scan between fork and exec saw the parent's program.
+        child.name = commandName(event.argv) ?? child.name;
+        child.commandLine = [...event.argv];
+      }
+      return adopt(store, child, event.pid, event.time);
     }
     case 'signal': {
-      const child = store.find(run.id, event.child);
+      const child = store.findAt(run.id, event.child, event.time);
       if (child) {
         child.signalsRequested.push({ signal: event.signal, by: event.pid, time: event.time });
         store.touch(child);
@@ -67,13 +77,13 @@ export function applyTracerEvent(context: TracerContext, run: RunRecord, event: 
       return;
     }
     case 'reaped': {
-      const child = store.find(run.id, event.child);
+      const child = reapedRecord(store, run, event);
       if (child && child.kind === 'mp-child' && child.parentPid !== undefined && child.parentPid !== event.pid) {
         return reapedByForkServer(store, child, event.code, event.time);
       }
       if (child?.state === 'exited') {
         child.reapedAt ??= event.time;
-        lateExitCode(child, event.code);
+        lateExitCode(child, event.code, true);
         return store.touch(child);
       }
       if (child) {
@@ -108,10 +118,24 @@ function onHello(context: TracerContext, run: RunRecord, event: EventOf<'hello'>
   context.store.touch(record);
 }
 
+/**
+ * The record a reaping is about. Only a process's parent can collect it (its
+ * OS parent, or for a forkserver child its Python parent): a reaper the OS
+ * showed to be neither means the pid now names a process the model never saw.
+ */
+function reapedRecord(store: ModelStore, run: RunRecord, event: EventOf<'reaped'>): ProcessRecord | undefined {
+  const child = store.findAt(run.id, event.child, event.time);
+  if (!child || event.pid === child.parentPid) {
+    return child;
+  }
+  const osParents = [child.ppid, child.originalPpid].filter((pid) => pid !== undefined);
+  return osParents.length === 0 || osParents.includes(event.pid) ? child : undefined;
+}
+
 /** Draws `child` under the process that started it, as that process itself reported. */
-function adopt(store: ModelStore, child: ProcessRecord, parentPid: number): void {
+function adopt(store: ModelStore, child: ProcessRecord, parentPid: number, time: number): void {
   child.parentPid = parentPid;
-  const parent = store.find(child.runId, parentPid);
+  const parent = store.findAt(child.runId, parentPid, time);
   if (parent && parent !== child) {
     store.setParent(child, parent.key);
   }
@@ -125,7 +149,7 @@ function adopt(store: ModelStore, child: ProcessRecord, parentPid: number): void
  */
 function reapedByForkServer(store: ModelStore, child: ProcessRecord, code: number | null, time: number): void {
   if (child.state === 'exited') {
-    lateExitCode(child, code);
+    lateExitCode(child, code, true);
     return store.touch(child);
   }
   const parent = store.findUnexited(child.runId, child.parentPid!);
@@ -139,9 +163,9 @@ function reapedByForkServer(store: ModelStore, child: ProcessRecord, code: numbe
 
 function onStart(context: TracerContext, run: RunRecord, event: EventOf<'start'>): void {
   const { store } = context;
-  const child = beginning(context, run, event.child, 'mp-child', event.name, event.time);
+  const child = beginning(context, run, event.child, 'mp-child', event.name, event.time, undefined, true);
   const seenByScanOnly = !child.traced;
-  adopt(store, child, event.pid);
+  adopt(store, child, event.pid, event.time);
   becomeMultiprocessingChild(child, event.name, event.daemon);
   child.startMethod = event.method ?? child.startMethod;
   child.target = event.target ?? undefined;
@@ -152,7 +176,7 @@ function onStart(context: TracerContext, run: RunRecord, event: EventOf<'start'>
 }
 
 function onJoin(store: ModelStore, run: RunRecord, event: EventOf<'join'>): void {
-  const joiner = store.find(run.id, event.pid);
+  const joiner = store.findAt(run.id, event.pid, event.time);
   if (!joiner || !isAlive(joiner)) {
     return;
   }
@@ -198,19 +222,26 @@ function beginning(
   name: string,
   time: number,
   ppid?: number,
+  createdThen = false,
 ): ProcessRecord {
-  const known = context.store.find(run.id, pid);
+  const { store } = context;
+  const known = store.findAt(run.id, pid, time);
   // Each process reports on its own connection, so news from a child can arrive after its
-  // parent reported it ended; an event older than that end is about the same process.
-  const lateNews = known?.state === 'exited' && known.endedAt !== undefined && time <= known.endedAt;
-  if (known && (known.state !== 'exited' || lateNews)) {
+  // parent reported it ended; an event older than that end is about the same process, and one
+  // newer is about a newcomer that reuses the pid. A zombie has ended too.
+  const over = (known?.state === 'exited' || known?.state === 'zombie') && known.endedAt !== undefined;
+  const lateNews = over && time <= known.endedAt!;
+  if (known && !over && createdThen && (known.osStartTime ?? known.startedAt ?? time) < time - START_TIME_SLACK_MS) {
+    // The parent says it created this pid just now, but the record is of an older process: that
+    // one has ended (a pid is reused only once its process is gone), unseen by any scan yet.
+    gone(store, known, time);
+  } else if (known && (!over || lateNews)) {
     if (known.ppid === undefined && ppid !== undefined) {
       known.ppid = known.originalPpid = ppid;
     }
     return known;
   }
-  const record = context.store.create(run.id, pid, kind, name, ppid);
-  record.startedAt = time;
+  const record = context.store.create(run.id, pid, kind, name, ppid, time);
   context.firstSight(record);
   return record;
 }

@@ -52,7 +52,8 @@ except ImportError:
 
 def _hello_tail():
     """The part of the hello message that a forked child shares with its parent."""
-    argv = list(getattr(sys, "orig_argv", None) or sys.argv or [])
+    # Python 3.6 sets sys.argv only after sitecustomize has run.
+    argv = list(getattr(sys, "orig_argv", None) or getattr(sys, "argv", None) or [])
     return ',"exe":%s,"argv":[%s],"py":"%d.%d.%d"}\n' % (
         _json_text(sys.executable) if sys.executable else "null",
         ",".join(_json_text(str(arg)) for arg in argv),

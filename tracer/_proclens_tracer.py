@@ -55,10 +55,27 @@ except ImportError:
     from json import dumps as _json_text
 
 
+def _command_line():
+    """The interpreter's own command line, as the OS shows it.
+
+    sys.orig_argv is new in 3.10; before, sys.argv is all Python keeps, and it
+    lacks the interpreter and the code of -c, which name the process (the fork
+    server and the resource tracker are -c programs). 3.6 sets even sys.argv
+    only after sitecustomize has run.
+    """
+    argv = getattr(sys, "orig_argv", None)
+    if argv:
+        return list(argv)
+    try:
+        with open("/proc/self/cmdline", "rb") as stream:
+            return [os.fsdecode(arg) for arg in stream.read().split(b"\0")[:-1]]
+    except Exception:
+        return [sys.executable] + list(getattr(sys, "argv", None) or [])
+
+
 def _hello_tail():
     """The part of the hello message that a forked child shares with its parent."""
-    # Python 3.6 sets sys.argv only after sitecustomize has run.
-    argv = list(getattr(sys, "orig_argv", None) or getattr(sys, "argv", None) or [])
+    argv = _command_line()
     return ',"exe":%s,"argv":[%s],"py":"%d.%d.%d"}\n' % (
         _json_text(sys.executable) if sys.executable else "null",
         ",".join(_json_text(str(arg)) for arg in argv),

@@ -580,10 +580,9 @@ def _exit_code(status):
 
 @_quietly
 def _report_reaped(child, status):
-    if child > 0:
-        code = _exit_code(status)
-        if code is not None:
-            _emit("reaped", '"child":%d,"code":%d' % (child, code))
+    code = _exit_code(status)
+    if code is not None:
+        _emit("reaped", '"child":%d,"code":%d' % (child, code))
 
 
 @_quietly
@@ -634,7 +633,9 @@ def _patch_os():
         # waitpid, wait, wait3, wait4: the child's pid and its status come first.
         def wait(*args, **kwargs):
             result = original(*args, **kwargs)
-            _report_reaped(result[0], result[1])
+            # Most calls are polls (WNOHANG) that found nothing: pid 0, no report.
+            if result[0] > 0:
+                _report_reaped(result[0], result[1])
             return result
 
         return wait

@@ -1,4 +1,5 @@
-# ProcLens tracer: tells the ProcLens core what multiprocessing does.
+# ProcLens tracer: tells the ProcLens core what multiprocessing does, and which
+# processes the program starts (os.fork, subprocess) and collects (os.wait*).
 #
 # Loaded by sitecustomize.py only when PROCLENS_ADDR and PROCLENS_TOKEN are set.
 # Rules it keeps, because a watched program must behave as an unwatched one:
@@ -13,7 +14,11 @@
 #   - the only wait is a child's last one: before its Process code returns it
 #     gives the core at most _EXIT_FLUSH seconds to take what it still holds;
 #   - it starts no thread and registers no atexit handler;
-#   - it patches multiprocessing only when the program imports it.
+#   - it patches multiprocessing and subprocess only when the program imports
+#     them; os.fork and os.wait* are wrapped at start-up, since subprocess
+#     keeps its own reference to os.waitpid from its import on;
+#   - it never waits for a child itself: that would take the exit status from
+#     the program.
 #
 # Protocol: one stream connection per process; the first line is the token,
 # then one JSON object per line. The fields are described in
@@ -50,9 +55,27 @@ except ImportError:
     from json import dumps as _json_text
 
 
+def _command_line():
+    """The interpreter's own command line, as the OS shows it.
+
+    sys.orig_argv is new in 3.10; before, sys.argv is all Python keeps, and it
+    lacks the interpreter and the code of -c, which name the process (the fork
+    server and the resource tracker are -c programs). 3.6 sets even sys.argv
+    only after sitecustomize has run.
+    """
+    argv = getattr(sys, "orig_argv", None)
+    if argv:
+        return list(argv)
+    try:
+        with open("/proc/self/cmdline", "rb") as stream:
+            return [os.fsdecode(arg) for arg in stream.read().split(b"\0")[:-1]]
+    except Exception:
+        return [sys.executable] + list(getattr(sys, "argv", None) or [])
+
+
 def _hello_tail():
     """The part of the hello message that a forked child shares with its parent."""
-    argv = list(getattr(sys, "orig_argv", None) or sys.argv or [])
+    argv = _command_line()
     return ',"exe":%s,"argv":[%s],"py":"%d.%d.%d"}\n' % (
         _json_text(sys.executable) if sys.executable else "null",
         ",".join(_json_text(str(arg)) for arg in argv),
@@ -443,7 +466,7 @@ def _patch_process_module(module):
     _wrap(base, "join", make_join)
 
 
-def _patch_popen_class(popen_class, with_signals):
+def _patch_popen_class(popen_class, reaping, signals):
     """Reports reaping (the parent learning the exit code) and signals sent."""
     if "_proclens_patched" in popen_class.__dict__:
         return
@@ -463,8 +486,9 @@ def _patch_popen_class(popen_class, with_signals):
 
         return poll
 
-    _wrap(popen_class, "poll", make_poll)
-    if not with_signals:
+    if reaping:
+        _wrap(popen_class, "poll", make_poll)
+    if not signals:
         return
 
     @_quietly
@@ -484,11 +508,161 @@ def _patch_popen_class(popen_class, with_signals):
     _wrap(popen_class, "_send_signal", make_send_signal)
 
 
+def _argv_text(args, executable, shell):
+    """What subprocess passes to exec, as JSON text: it builds the same list in _execute_child."""
+    if isinstance(args, (str, bytes)) or not hasattr(args, "__iter__"):
+        args = [args]
+    argv = [os.fsdecode(arg) for arg in args]
+    if shell and os.name == "posix":
+        argv = ["/system/bin/sh" if hasattr(sys, "getandroidapilevel") else "/bin/sh", "-c"] + argv
+        if executable:
+            argv[0] = os.fsdecode(executable)
+    return "[%s]" % ",".join(_json_text(arg) for arg in argv)
+
+
+def _patch_subprocess(module):
+    popen_class = module.Popen
+    if "_proclens_patched" in popen_class.__dict__:
+        return
+    popen_class._proclens_patched = True
+
+    @_quietly
+    def report_popen(popen, args, executable, shell):
+        # Its exit is reported by the os.wait* wrappers, which Popen.wait() and poll() call.
+        _emit("popen", '"child":%d,"argv":%s' % (popen.pid, _argv_text(args, executable, shell)))
+
+    def make_execute_child(original):
+        # The same positions on POSIX and Windows, 3.6 to 3.13; Popen passes them so.
+        def _execute_child(self, args, executable, *rest, **kwargs):
+            result = original(self, args, executable, *rest, **kwargs)
+            report_popen(self, args, executable, rest[7] if len(rest) > 7 else kwargs.get("shell"))
+            return result
+
+        return _execute_child
+
+    _wrap(popen_class, "_execute_child", make_execute_child)
+
+
+def _like_builtin(original, function):
+    """`function` in the place of `original`, a builtin of the os module.
+
+    A Python function kept on a class becomes a method when read from an
+    instance; a builtin does not, and programs keep os functions on classes
+    (subprocess's own _del_safe, for one). So the replacement is an object
+    whose type calls `function` as it is, with no frame of its own between.
+    """
+    namespace = {
+        "__slots__": (),
+        "__call__": staticmethod(function),
+        "__module__": getattr(original, "__module__", None),
+        "__name__": original.__name__,
+        "__doc__": getattr(original, "__doc__", None),
+        "__wrapped__": original,
+    }
+    return type(original.__name__, (object,), namespace)()
+
+
+@_quietly
+def _report_fork(child, caller):
+    # multiprocessing's own forks (popen_fork, the fork server) are reported as `start`.
+    if not caller.f_code.co_filename.startswith(_MP_DIR):
+        _emit("fork", '"child":%d' % child)
+
+
+def _exit_code(status):
+    """Python's exit code for a wait status (−N for signal N); None if the child was only stopped or continued."""
+    if os.WIFSIGNALED(status):
+        return -os.WTERMSIG(status)
+    if os.WIFEXITED(status):
+        return os.WEXITSTATUS(status)
+    return None
+
+
+@_quietly
+def _report_reaped(child, status):
+    code = _exit_code(status)
+    if code is not None:
+        _emit("reaped", '"child":%d,"code":%d' % (child, code))
+
+
+@_quietly
+def _report_waitid(result, args):
+    options = args[2] if len(args) > 2 else 0
+    if options & getattr(os, "WNOWAIT", 0):
+        # Only a look: the child stays a zombie until someone waits for it again.
+        return
+    how = result.si_code
+    if how == os.CLD_EXITED:
+        _emit("reaped", '"child":%d,"code":%d' % (result.si_pid, result.si_status))
+    elif how in (os.CLD_KILLED, os.CLD_DUMPED):
+        _emit("reaped", '"child":%d,"code":%d' % (result.si_pid, -result.si_status))
+
+
+def _patch_os():
+    """Wraps os.fork and os.wait*: reported after the real call, from what it returned."""
+    if not hasattr(os, "fork") or getattr(os, "_proclens_patched", False):
+        # Windows: subprocess waits on process handles there, not on pids.
+        return
+    os._proclens_patched = True
+    getframe = sys._getframe
+
+    def make(name, function):
+        original = getattr(os, name, None)
+        if original is not None:
+            setattr(os, name, _like_builtin(original, function(original)))
+
+    def make_fork(original):
+        def fork(*args, **kwargs):
+            pid = original(*args, **kwargs)
+            if pid:
+                _report_fork(pid, getframe(1))
+            return pid
+
+        return fork
+
+    def make_forkpty(original):
+        def forkpty(*args, **kwargs):
+            result = original(*args, **kwargs)
+            if result[0]:
+                _report_fork(result[0], getframe(1))
+            return result
+
+        return forkpty
+
+    def make_wait(original):
+        # waitpid, wait, wait3, wait4: the child's pid and its status come first.
+        def wait(*args, **kwargs):
+            result = original(*args, **kwargs)
+            # Most calls are polls (WNOHANG) that found nothing: pid 0, no report.
+            if result[0] > 0:
+                _report_reaped(result[0], result[1])
+            return result
+
+        return wait
+
+    def make_waitid(original):
+        def waitid(*args, **kwargs):
+            result = original(*args, **kwargs)
+            if result is not None:
+                _report_waitid(result, args)
+            return result
+
+        return waitid
+
+    make("fork", make_fork)
+    make("forkpty", make_forkpty)
+    for name in ("waitpid", "wait", "wait3", "wait4"):
+        make(name, make_wait)
+    make("waitid", make_waitid)
+
+
 _PATCHES = {
     "multiprocessing.process": _patch_process_module,
-    "multiprocessing.popen_fork": lambda module: _patch_popen_class(module.Popen, True),
+    # Its poll() calls os.waitpid(), whose wrapper reports the reaping.
+    "multiprocessing.popen_fork": lambda module: _patch_popen_class(module.Popen, False, True),
     # Its own poll() asks the fork server instead of waitpid().
-    "multiprocessing.popen_forkserver": lambda module: _patch_popen_class(module.Popen, False),
+    "multiprocessing.popen_forkserver": lambda module: _patch_popen_class(module.Popen, True, False),
+    "subprocess": _patch_subprocess,
 }
 
 
@@ -532,6 +706,7 @@ class _PostImportFinder(object):
 
 
 def install():
+    _quietly(_patch_os)()
     for name, patch in _PATCHES.items():
         module = sys.modules.get(name)
         if module is not None:

@@ -65,3 +65,21 @@ test('refuses malformed lines with a reason, never an exception', () => {
     assert.equal(decoded.ok, false, line);
   }
 });
+
+test('decodes fork, popen and an os.wait* reaping as the tracer writes them (Python 3.13)', () => {
+  const lines = [
+    '{"e":"fork","pid":9378,"t":1795922958.160111,"child":9380}',
+    '{"e":"reaped","pid":9378,"t":1795922958.160273,"child":9380,"code":3}',
+    '{"e":"popen","pid":9378,"t":1795922958.163496,"child":9381,"argv":["/bin/sh","-c","echo hi"]}',
+  ];
+  const events = lines.map((line) => {
+    const decoded = decodeTracerLine(line);
+    assert.ok(decoded.ok, line);
+    return decoded.event;
+  });
+  assert.deepEqual(events, [
+    { kind: 'fork', pid: 9378, time: 1795922958160, child: 9380 },
+    { kind: 'reaped', pid: 9378, time: 1795922958160, child: 9380, code: 3 },
+    { kind: 'popen', pid: 9378, time: 1795922958163, child: 9381, argv: ['/bin/sh', '-c', 'echo hi'] },
+  ]);
+});

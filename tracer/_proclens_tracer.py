@@ -292,9 +292,9 @@ class _Channel(object):
 _channel = _Channel()
 
 
-def _emit(event, fields):
-    """Sends one message: `fields` is the JSON text of the fields after e, pid and t."""
-    _channel.send('{"e":"%s","pid":%d,"t":%.6f,%s}\n' % (event, os.getpid(), time.time(), fields))
+def _emit(event, fields, when=None):
+    """Sends one message: `fields` is the JSON text of the fields after e, pid and t (now, unless `when`)."""
+    _channel.send('{"e":"%s","pid":%d,"t":%.6f,%s}\n' % (event, os.getpid(), time.time() if when is None else when, fields))
 
 
 def _number_text(value):
@@ -375,7 +375,7 @@ def _patch_process_module(module):
     current = lambda: module.current_process()  # noqa: E731
 
     @_quietly
-    def report_start(process, target, site):
+    def report_start(process, target, site, when):
         method = getattr(process._popen, "method", None)
         _emit(
             "start",
@@ -387,7 +387,8 @@ def _patch_process_module(module):
                 _json_text(method) if isinstance(method, str) else "null",
                 target,
                 site,
-            )
+            ),
+            when,
         )
 
     def make_start(original):
@@ -398,8 +399,11 @@ def _patch_process_module(module):
                 site = _caller_site()
             except Exception:
                 pass
+            # Stamped before the fork: another thread's reaping of this child (multiprocessing's
+            # _cleanup() in its own start()) can be sent before this report, and must come after it.
+            when = time.time()
             original(self)
-            report_start(self, target, site)
+            report_start(self, target, site, when)
 
         return start
 

@@ -39,6 +39,40 @@ describe('the tree tells what the OS shows', function () {
     await until('the run to finish', () => model.run(run.id).state === 'finished');
   });
 
+  const rowsOf = (runId) => api.tracker.model.processesOf(runId).map((record) => ({ record, item: api.processesView.getTreeItem(record) }));
+
+  it('os.fork() shows one "fork of MainProcess" row under MainProcess, with the exit code waitpid() collected', async () => {
+    const run = await start('direct_fork.py');
+    const model = api.tracker.model;
+    await until('the run to finish', () => model.run(run.id).state === 'finished', 15000);
+    const rows = rowsOf(run.id);
+    assert.strictEqual(rows.length, 2, rows.map((r) => r.record.name).join(', '));
+    const fork = rows.find((r) => r.record.name === 'fork of MainProcess');
+    assert.ok(fork, 'the forked child has its row');
+    assert.strictEqual(fork.record.parentKey, model.run(run.id).topKey);
+    assert.match(fork.item.description, /^PID \d+ · exited 3 · \d+ ms$/, 'it lived about 0.3 s');
+  });
+
+  it('a killed middle process: its zombies and its orphan are one row each, orphan only where true', async () => {
+    // The sleep outlives middle by about half a second: scan often enough to see it (the evidence of an orphan).
+    const config = vscode.workspace.getConfiguration('proclens');
+    await config.update('scanIntervalMs', 100, vscode.ConfigurationTarget.Global);
+    const run = await start('with_start_method.py', 'fork', path.join(fixtures, 'killed_middle.py'));
+    const model = api.tracker.model;
+    try {
+      await until('the run to finish', () => model.run(run.id).state === 'finished', 30000);
+    } finally {
+      await config.update('scanIntervalMs', undefined, vscode.ConfigurationTarget.Global);
+    }
+    const rows = rowsOf(run.id);
+    const pids = rows.map((r) => r.record.pid);
+    assert.strictEqual(new Set(pids).size, pids.length, `one row per process: ${pids.join(', ')}`);
+    const middle = rows.find((r) => r.record.name === 'middle');
+    assert.match(middle.item.description, /^PID \d+ · exited \u22129 \(SIGKILL\)$/);
+    const orphans = rows.filter((r) => / · orphan$/.test(r.item.description)).map((r) => r.record.commandLine?.join(' '));
+    assert.deepStrictEqual(orphans, ['sleep 1.5']);
+  });
+
   it('a process outside the run that the run claims is not shown, and Stop Run leaves it alive', async () => {
     const outsider = spawn('sleep', ['120'], { stdio: 'ignore', detached: true });
     try {

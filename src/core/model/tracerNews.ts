@@ -49,21 +49,22 @@ export function applyTracerEvent(context: TracerContext, run: RunRecord, event: 
     case 'join':
       return onJoin(store, run, event);
     case 'fork': {
-      const parent = store.findAt(run.id, event.pid, event.time);
-      const child = beginning(context, run, event.child, 'python', `fork of ${parent?.name ?? event.pid}`, event.time, event.pid, true);
+      const name = `fork of ${store.findAt(run.id, event.pid, event.time)?.name ?? event.pid}`;
+      const child = beginning(context, run, event.child, 'python', name, event.time, event.pid, true);
       child.python = true;
       if (child.kind === 'native') {
         // The scan found it first, under its parent's command line: it is that program, forked.
         child.kind = 'python';
-        child.name = `fork of ${parent?.name ?? event.pid}`;
+        child.name = name;
       }
       return adopt(store, child, event.pid, event.time);
     }
     case 'popen': {
-      const child = beginning(context, run, event.child, 'native', commandName(event.argv) ?? String(event.child), event.time, event.pid, true);
+      const name = commandName(event.argv) ?? String(event.child);
+      const child = beginning(context, run, event.child, 'native', name, event.time, event.pid, true);
       if (!child.traced) {
         // What was exec'd is the truth; a scan between fork and exec saw the parent's program.
-        child.name = commandName(event.argv) ?? child.name;
+        child.name = name;
         child.commandLine = [...event.argv];
       }
       return adopt(store, child, event.pid, event.time);

@@ -1,6 +1,6 @@
 import { signalNumber, signalOfExitCode } from '../model/exitCodes';
 import { ProcessModel } from '../model/processModel';
-import { isAlive, isConfirmed, ProcessRecord } from '../model/processRecord';
+import { isAlive, isConfirmed, isSignallable, ProcessRecord } from '../model/processRecord';
 import { buildProcessTree, descendantsFirst, ProcessTreeNode } from '../model/processTree';
 
 export type StopSignal = 'SIGTERM' | 'SIGKILL';
@@ -166,7 +166,7 @@ export class ProcessControl {
   }
 
   private alive(runId: string): ProcessRecord[] {
-    return this.model.processesOf(runId).filter((r) => isAlive(r) && isConfirmed(r));
+    return this.model.processesOf(runId).filter(isSignallable);
   }
 
   /** With `onlyNew`, skips processes that were already sent this signal. */

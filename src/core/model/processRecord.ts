@@ -127,3 +127,6 @@ export const isAlive = (record: Pick<ProcessRecord, 'state'>): boolean =>
 
 /** The OS confirmed the process as part of its run: only such a process is ever signalled. */
 export const isConfirmed = (record: Pick<ProcessRecord, 'identity'>): boolean => record.identity !== undefined;
+
+/** Alive and confirmed: the only processes a signal may be sent to. */
+export const isSignallable = (record: Pick<ProcessRecord, 'state' | 'identity'>): boolean => isAlive(record) && isConfirmed(record);

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { JoinResult, ProcessControl, SignalResult, StopSignal } from '../../core/control/processControl';
 import { describeExitCode } from '../../core/present/exitCodeText';
 import { ProcessModel } from '../../core/model/processModel';
-import { isAlive, isConfirmed, ProcessRecord } from '../../core/model/processRecord';
+import { isAlive, isSignallable, ProcessRecord } from '../../core/model/processRecord';
 import { formatDuration, formatExitCode } from '../../core/present/processText';
 import { CommandIds } from '../constants';
 import { settings } from '../settings';
@@ -37,8 +37,7 @@ export function registerProcessCommands(model: ProcessModel, control: ProcessCon
 
   const signal = async (node: ProcessRecord | undefined, which: StopSignal, tree: boolean) => {
     // Only what the OS confirmed as part of a run can be signalled: offer nothing else.
-    const signallable = (r: ProcessRecord) => isAlive(r) && isConfirmed(r);
-    const record = await target(node, which === 'SIGKILL' ? t('Choose a process to kill') : t('Choose a process to terminate'), signallable);
+    const record = await target(node, which === 'SIGKILL' ? t('Choose a process to kill') : t('Choose a process to terminate'), isSignallable);
     if (!record) {
       return undefined;
     }

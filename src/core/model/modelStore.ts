@@ -146,6 +146,11 @@ export class ModelStore {
     // What was drawn under it stays, as a root of its run's tree.
     this.byParent.delete(record.key);
     this.exited.delete(record);
+    // Its run's tree has one row fewer: the views must hear of it, whoever deleted it.
+    const run = this.runRecords.get(record.runId);
+    if (run) {
+      this.changes.run(run);
+    }
   }
 
   setParent(record: ProcessRecord, parentKey: string | undefined): void {

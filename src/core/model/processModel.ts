@@ -226,7 +226,6 @@ export class ProcessModel extends EventEmitter<ProcessModelEvents> {
       // Started before the run's program: it can never be one of the run's processes.
       this.emit('refuted', record.runId, record.pid, record.name);
       this.store.delete(record);
-      this.store.touchRun(run);
     }
     // Otherwise the next scan decides, with the whole tree in view.
   }

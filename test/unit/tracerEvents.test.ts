@@ -33,6 +33,8 @@ test('decodes real hello, boot and exit lines from a child', () => {
     executable: '/usr/bin/python3',
     argv: ['-c', '--multiprocessing-fork'],
     pythonVersion: '3.8.18',
+    thread: null,
+    stackSignal: null,
   });
   assert.deepEqual(decode(REAL_LINES.boot), { kind: 'boot', pid: 7078, time: 1795920596130, ppid: 7076, name: 'quick', daemon: false });
   assert.deepEqual(decode(REAL_LINES.exit), { kind: 'exit', pid: 7078, time: 1795920596130, code: 0 });

@@ -28,6 +28,8 @@ export const CommandIds = {
   openWalkthrough: 'proclens.openWalkthrough',
   showThreads: 'proclens.showThreads',
   hideThreads: 'proclens.hideThreads',
+  showStacks: 'proclens.showStacks',
+  takeStacksAgain: 'proclens.takeStacksAgain',
 } as const;
 
 /** Context keys set by the extension, read by `when` clauses in package.json. */

@@ -9,10 +9,12 @@ import { registerFilterCommands } from './commands/filterCommands';
 import { AskModal, askModal, registerProcessCommands } from './commands/processCommands';
 import { registerRunCommands } from './commands/runCommands';
 import { registerShowTimelineCommand } from './commands/showTimelineCommand';
+import { registerStacksCommands } from './commands/stacksCommands';
 import { registerThreadCommands, updateThreadsContext } from './commands/threadCommands';
 import { CommandIds, ViewIds, WALKTHROUGH_ID } from './constants';
 import { RunSessions } from './runs/runSessions';
 import { affectsProcLens, settings } from './settings';
+import { StacksDocuments, STACKS_SCHEME } from './stacks/stacksDocuments';
 import { createStatusBarItem } from './statusBar';
 import { TimelinePanels } from './timeline/timelinePanel';
 import { ExamplesView } from './views/examplesView';
@@ -75,6 +77,7 @@ export function activate(context: vscode.ExtensionContext): ProcLensApi {
     const [first] = diagnoses.of(record);
     return first && diagnosisText(first, diagnoses.nameOf(record.runId), vscode.l10n.t).problem;
   });
+  const stacks = new StacksDocuments(tracker, (run) => sessions.label(run));
   const revealRun = (run: RunRecord) => {
     processes.refresh();
     processesTree.reveal(run, { expand: 3, focus: false, select: false }).then(undefined, (error) =>
@@ -117,6 +120,10 @@ export function activate(context: vscode.ExtensionContext): ProcLensApi {
     registerAttachCommand({ model: tracker.model, lister: tracker.lister, sessions, revealRun }),
     ...registerFilterCommands(processes, processesTree),
     ...registerThreadCommands(),
+    stacks,
+    vscode.workspace.registerTextDocumentContentProvider(STACKS_SCHEME, stacks),
+    vscode.languages.registerDocumentLinkProvider({ scheme: STACKS_SCHEME }, stacks),
+    ...registerStacksCommands(tracker.model, stacks, (run) => sessions.label(run)),
     vscode.commands.registerCommand(CommandIds.openWalkthrough, () =>
       vscode.commands.executeCommand('workbench.action.openWalkthrough', `${context.extension.id}#${WALKTHROUGH_ID}`, false),
     ),

@@ -72,7 +72,7 @@ export function activate(context: vscode.ExtensionContext): ProcLensApi {
   const diagnoses = new RunDiagnoses(tracker.model);
   const processes = new ProcessesView(tracker.model, (run) => sessions.label(run), diagnoses);
   const processesTree = vscode.window.createTreeView(ViewIds.processes, { treeDataProvider: processes, showCollapseAll: true });
-  processes.setVisible(processesTree.visible);
+  processes.onScreen = processesTree.visible;
   const decorations = new ProcessDecorations(tracker.model, () => settings.highlightChanges, (record) => {
     const [first] = diagnoses.of(record);
     return first && diagnosisText(first, diagnoses.nameOf(record.runId), vscode.l10n.t).problem;
@@ -97,7 +97,7 @@ export function activate(context: vscode.ExtensionContext): ProcLensApi {
     sessions,
     processes,
     processesTree,
-    processesTree.onDidChangeVisibility(({ visible }) => processes.setVisible(visible)),
+    processesTree.onDidChangeVisibility(({ visible }) => (processes.onScreen = visible)),
     processes.onDidChangeDiagnoses((records) => decorations.refresh(records)),
     vscode.window.createTreeView(ViewIds.examples, { treeDataProvider: examples }),
     createStatusBarItem(tracker.model),

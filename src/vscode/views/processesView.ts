@@ -54,7 +54,7 @@ export class ProcessesView implements vscode.TreeDataProvider<ProcessesNode>, vs
   constructor(
     private readonly model: ProcessModel,
     private readonly runLabel: (run: RunRecord) => string,
-    readonly diagnoses: RunDiagnoses,
+    private readonly diagnoses: RunDiagnoses,
     private readonly refreshMs = 50,
     private readonly now: () => number = Date.now,
   ) {
@@ -84,8 +84,8 @@ export class ProcessesView implements vscode.TreeDataProvider<ProcessesNode>, vs
   }
 
   /** The view was shown or hidden: a hidden view is not redrawn each second. */
-  setVisible(visible: boolean): void {
-    this.shown = visible;
+  set onScreen(shown: boolean) {
+    this.shown = shown;
     this.tickWhileNeeded();
   }
 

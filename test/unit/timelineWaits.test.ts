@@ -1,7 +1,10 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import { ProcessRecord, RunRecord, ThreadRecord, WaitSpan } from '../../src/core/model/processRecord';
+import { plainText } from '../../src/core/present/processText';
 import { buildTimeline } from '../../src/core/timeline/timelineData';
+import { presentTimeline } from '../../src/core/timeline/timelineView';
+import { at } from '../../src/core/timeline/timeText';
 
 // Times are offsets from T, so the expectations read as "ms into the run".
 const T = 1_700_000_000_000;
@@ -167,4 +170,73 @@ test('a deadlock of a live run is marked on the lane of the process whose wait n
   ]);
   assert.deepEqual(buildTimeline(liveRun, records, T + 1000).problems, [], 'not before the waits have lasted a while');
   assert.deepEqual(buildTimeline(finishedRun, records, T + 5000).problems, [], 'a finished run has nothing left to unblock');
+});
+
+test('the view words each call: what it waits for, its timeout, how long, and the line; open ones in the clock', () => {
+  const { records } = stuckLock();
+  const view = presentTimeline(liveRun, records, T + 5000, 'stuck_lock.py', plainText);
+  const [parent, child] = view.lanes;
+  const [early, blocked] = child.waits;
+  assert.deepEqual(blocked, {
+    id: blocked.id,
+    kind: 'lock',
+    call: 'Lock.acquire',
+    from: T + 400,
+    to: T + 5000,
+    open: true,
+    title: `waiting in Lock.acquire() · ${at(T + 400)} → ${at(T + 5000)} (4.6 s)\n/x/stuck_lock.py:17`,
+  });
+  assert.equal(early.title, `waiting in Lock.acquire() · ${at(T + 250)} → ${at(T + 260)} (10 ms)\n/x/stuck_lock.py:17`);
+  assert.deepEqual(view.clock.open, [
+    { id: 'r:100/segment/1', title: parent.segments[1].title },
+    { id: 'r:101/segment/0', title: child.segments[0].title },
+    { id: blocked.id, title: blocked.title },
+  ]);
+  assert.match(parent.segments[1].title, /^joining Process-101 · /);
+  assert.deepEqual(view.clock.problems, [
+    {
+      key: 'r:100',
+      time: T + 400,
+      kind: 'wait-cycle',
+      title:
+        'Deadlock: every process of the run is waiting for another (MainProcess (PID 100), Process-101 (PID 101)).\n' +
+        'Break the cycle: never join or wait for a process that waits for you; read queues before join() and release locks before waiting.',
+    },
+  ]);
+  assert.equal(view.clock.end, T + 5000);
+  assert.deepEqual(view.legend.find((entry) => entry.kind === 'blocked'), { kind: 'blocked', label: 'blocked in a call' });
+});
+
+test('thread lanes in the view: name with its daemon mark, a hover saying what it runs and when', () => {
+  const view = presentTimeline(finishedRun, [twoThreads()], T + 9999, 'main.py', plainText, { threads: true });
+  const [reader, worker] = view.lanes[0].threads;
+  assert.deepEqual(
+    { ...reader, waits: reader.waits.map((w) => w.title) },
+    {
+      id: 'r:100/thread/0',
+      tid: 2,
+      nameText: 'reader · daemon',
+      title: `reader · daemon\nread_all · /x/main.py:3\nstarted at ${at(T + 500)}\nended at ${at(T + 1500)}`,
+      from: T + 500,
+      to: T + 1500,
+      open: false,
+      waits: [`waiting in Queue.get() · ${at(T + 600)} → ${at(T + 700)} (100 ms)\n/x/main.py:4`],
+    },
+  );
+  assert.equal(worker.nameText, 'worker');
+  assert.equal(worker.waits[0].title, `waiting in Event.wait() · ${at(T + 1700)} → ${at(T + 3000)} (1.3 s)`, 'no line known: none said');
+  assert.equal(view.lanes[0].waits[0].title, `waiting in Queue.get() · timeout 0.5 s · ${at(T + 100)} → ${at(T + 200)} (100 ms)\n/x/main.py:9`);
+  assert.deepEqual(view.clock.open, [], 'a finished run has nothing open');
+});
+
+test('an ended call is worded once: the next view reuses its words, while an open one is worded anew', () => {
+  const { records } = stuckLock();
+  const present = (now: number) => presentTimeline(liveRun, records, now, 'stuck_lock.py', plainText).lanes[1].waits;
+  const [early, blocked] = present(T + 5000);
+  const [earlyAgain, blockedLater] = present(T + 6000);
+  assert.equal(earlyAgain, early);
+  assert.notEqual(blockedLater, blocked);
+  assert.match(blockedLater.title, /\(5\.6 s\)/);
+  const otherWords = presentTimeline(liveRun, records, T + 5000, 'stuck_lock.py', (message, ...args) => `«${plainText(message, ...args)}»`);
+  assert.match(otherWords.lanes[1].waits[0].title, /^«waiting in Lock\.acquire\(\)»/, 'another translator gets its own words');
 });

@@ -366,7 +366,7 @@
       });
     }
     for (const wait of waits.filter((w) => w.open)) {
-      const rect = withTip(svg('rect', { class: `wait wait-open wait-${wait.kind}`, y: top, height, 'data-call': wait.call }), wait.id, wait.title);
+      const rect = withTip(svg('rect', { class: 'wait wait-open', y: top, height, 'data-call': wait.call }), wait.id, wait.title);
       row.append(rect);
       placers.push(() => span(rect, wait.from, endOf(wait)));
     }

@@ -5,6 +5,7 @@ import { plainText } from '../../src/core/present/processText';
 import { buildTimeline } from '../../src/core/timeline/timelineData';
 import { presentTimeline } from '../../src/core/timeline/timelineView';
 import { at } from '../../src/core/timeline/timeText';
+import { modelWithRun, settle } from './modelFixtures';
 
 // Times are offsets from T, so the expectations read as "ms into the run".
 const T = 1_700_000_000_000;
@@ -179,7 +180,6 @@ test('the view words each call: what it waits for, its timeout, how long, and th
   const [early, blocked] = child.waits;
   assert.deepEqual(blocked, {
     id: blocked.id,
-    kind: 'lock',
     call: 'Lock.acquire',
     from: T + 400,
     to: T + 5000,
@@ -239,4 +239,20 @@ test('an ended call is worded once: the next view reuses its words, while an ope
   assert.match(blockedLater.title, /\(5\.6 s\)/);
   const otherWords = presentTimeline(liveRun, records, T + 5000, 'stuck_lock.py', (message, ...args) => `«${plainText(message, ...args)}»`);
   assert.match(otherWords.lanes[1].waits[0].title, /^«waiting in Lock\.acquire\(\)»/, 'another translator gets its own words');
+});
+
+test('from the tracer’s messages through the model: the main thread’s call on the process’s lane, a thread’s on its own', async () => {
+  const { model, apply } = modelWithRun();
+  apply({ kind: 'hello', pid: 100, ppid: 1, time: 10, executable: 'python3', argv: ['main.py'], pythonVersion: '3.13.0', thread: { tid: 1, nativeId: 100, name: 'MainThread' } });
+  apply({ kind: 'thread', pid: 100, time: 20, tid: 2, nativeId: 101, name: 'Reader', daemon: true, target: null });
+  apply({ kind: 'wait', pid: 100, time: 30, tid: 2, wait: 'queue-get', call: 'Queue.get', on: null, timeout: null, site: null, bytes: null });
+  apply({ kind: 'wait', pid: 100, time: 40, tid: 1, wait: 'thread-join', call: 'Thread.join', on: 'Reader', timeout: null, site: null, bytes: null });
+  apply({ kind: 'woke', pid: 100, time: 50, tid: 2 });
+  await settle();
+  const lane = buildTimeline(model.run('r')!, model.processesOf('r'), 100, { threads: true }).lanes[0];
+  assert.deepEqual(lane.waits.map((w) => [w.wait.call, w.from, w.to, w.open]), [['Thread.join', 40, 100, true]]);
+  assert.deepEqual(
+    lane.threads.map((t) => [t.name, t.daemon, t.from, t.to, t.open, t.waits.map((w) => [w.wait.call, w.from, w.to, w.open])]),
+    [['Reader', true, 20, 100, true, [['Queue.get', 30, 50, false]]]],
+  );
 });

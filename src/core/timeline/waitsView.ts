@@ -1,14 +1,12 @@
 import { WaitSpan } from '../model/processRecord';
 import { Translate } from '../present/processText';
 import { diagnosisText, NameOf, siteText, waitText } from '../present/waitText';
-import { WaitKind } from '../protocol/tracerEvents';
 import { TimelineProblem, TimelineThread, TimelineWait } from './timelineData';
 import { at, stretch } from './timeText';
 
 /** A blocked stretch as the webview draws it. */
 export interface WaitView {
   readonly id: number;
-  readonly kind: WaitKind;
   /** `Lock.acquire`. */
   readonly call: string;
   readonly from: number;
@@ -68,7 +66,7 @@ function waitView({ id, from, to, open, wait }: TimelineWait, t: Translate): Wai
   const timeout = wait.timeout !== null ? ` · ${t('timeout {0} s', wait.timeout)}` : '';
   const site = siteText(wait.site);
   const title = `${waitText(wait, t)}${timeout} · ${stretch(from, to)}${site ? `\n${site}` : ''}`;
-  return { id, kind: wait.kind, call: wait.call, from, to, open, title };
+  return { id, call: wait.call, from, to, open, title };
 }
 
 export function presentThread(thread: TimelineThread, laneKey: string, index: number, t: Translate): ThreadView {

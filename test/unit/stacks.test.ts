@@ -118,7 +118,7 @@ test('takeStacks signals only a live, confirmed, traced process the OS shows han
         killed.push([pid, signal]);
         // PID 8 never answers; the others write their dump as faulthandler would.
         if (pid !== 8) {
-          fs.appendFileSync(stackFile(folder, pid), DUMP_311);
+          fs.appendFileSync(stackFile(folder, pid), DUMP_311.replace('line 15 in <module>', 'line 15 in <module>\n  File "/opt/ext/tracer/_proclens_tracer.py", line 9 in join').replace(/^(Current thread.*\n)/m, '$1  File "/opt/ext/tracer/_proclens_tracer.py", line 9 in join\n'));
         }
       },
     });
@@ -130,6 +130,7 @@ test('takeStacks signals only a live, confirmed, traced process the OS shows han
     assert.deepEqual(
       taken.threads.map((t) => [t.name, t.current, t.frames.length]),
       [
+        // The tracer's wrapper frame (innermost here) is left out.
         ['MainThread', true, 1],
         ['Waiter', false, 6],
         [null, false, 4],

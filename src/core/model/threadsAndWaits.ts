@@ -124,15 +124,17 @@ function forgetOldWaits(record: ProcessRecord): void {
 
 /**
  * What the process is blocked in now, if the tracer said: its main thread's
- * wait, else the longest-standing wait of another thread. `joining` (the
- * process's join() of a child) is its state, not a wait.
+ * wait (another thread's wait is that thread's, shown on its own row: a busy
+ * process with one idle worker thread is not waiting). Only when the tracer
+ * never named the main thread, the longest-standing wait of any thread.
+ * `joining` (the process's join() of a child) is its state, not a wait.
  */
 export function currentWait(record: ProcessRecord): WaitSpan | undefined {
   if (!isAlive(record)) {
     return undefined;
   }
   const main = record.threads.find((t) => t.main);
-  if (main?.waiting) {
+  if (main) {
     return main.waiting;
   }
   let oldest: WaitSpan | undefined;

@@ -68,6 +68,8 @@ export function processDescription(
   const wait = now !== undefined && record.state !== 'joining' ? currentWait(record) : undefined;
   if (wait) {
     parts[1] = waitWithDuration(wait, now!, t);
+  } else if (now !== undefined && record.state === 'joining' && record.joins.length) {
+    parts[1] += ` · ${formatDuration(Math.max(0, now - record.joins[record.joins.length - 1].enteredAt))}`;
   }
   if (record.state === 'exited' && !record.signal && record.startedAt && record.endedAt) {
     parts.push(formatDuration(record.endedAt - record.startedAt));

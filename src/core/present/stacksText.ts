@@ -31,7 +31,7 @@ function threadHeading(stack: ThreadStack, record: ProcessRecord, t: Translate):
   const thread = record.threads.find((th) => th.tid === stack.tid);
   const details = [
     thread?.main ? t('main thread') : undefined,
-    thread?.daemon ? t('daemon') : undefined,
+    thread?.daemon ? t('daemon thread') : undefined,
     `tid 0x${stack.tid.toString(16)}`,
     thread?.nativeId ? t('native id {0}', thread.nativeId) : undefined,
     thread?.waiting ? thread.waiting.call + '()' : undefined,
@@ -48,7 +48,12 @@ function threadHeading(stack: ThreadStack, record: ProcessRecord, t: Translate):
 export function renderStacks(run: RunRecord, records: readonly ProcessRecord[], now: number, t: Translate = plainText): string {
   const byPid = new Map(records.map((r) => [r.pid, r]));
   const nameOf = (pid: number) => `${byPid.get(pid)?.name ?? '?'} (PID ${pid})`;
-  const lines: string[] = [t('Python stacks of {0}', run.command.join(' ')), t('Innermost frame last, as in a traceback.'), ''];
+  const taken = records.find((r) => isAlive(r) && r.stacks)?.stacks?.takenAt ?? now;
+  const lines: string[] = [
+    t('Python stacks of {0}', run.command.join(' ')),
+    t('Taken at {0}; innermost frame last, as in a traceback.', new Date(taken).toLocaleTimeString('en-GB')),
+    '',
+  ];
   for (const diagnosis of diagnoseRun(records, now)) {
     const { problem, fix } = diagnosisText(diagnosis, nameOf, t);
     lines.push(`\u26a0 ${problem}`, `  ${fix}`, '');
@@ -57,7 +62,8 @@ export function renderStacks(run: RunRecord, records: readonly ProcessRecord[], 
     for (const node of nodes) {
       const record = node.record;
       const dump = record.stacks;
-      if (dump || isAlive(record)) {
+      // An ended process's last dump is history: only the living are shown, as they are now.
+      if (isAlive(record)) {
         const pad = '  '.repeat(depth);
         const joining = record.joiningPid !== undefined ? byPid.get(record.joiningPid)?.name : undefined;
         lines.push(`${pad}${record.name}  ${processDescription(record, joining, t, now)}`);

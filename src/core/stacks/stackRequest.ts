@@ -2,6 +2,7 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { isAlive, isConfirmed, ProcessRecord, StackDump, StacksUnavailable, ThreadStack } from '../model/processRecord';
 import { DumpedThread, parseFaulthandlerDump } from './faulthandlerText';
+import { isTracerFrame } from './tracerFrames';
 
 /** What taking stacks needs from the platform; decided by the caller (see ProcessTracker). */
 export interface StackRequestOptions {
@@ -69,7 +70,10 @@ async function answer(file: string, deadline: number, now: () => number): Promis
 function named(record: ProcessRecord, dumped: DumpedThread[]): ThreadStack[] {
   const stacks = dumped.map((thread): ThreadStack => {
     const known = [...record.threads].reverse().find((t) => t.tid === thread.tid && (t.endedAt === undefined || t.main));
-    return { tid: thread.tid, name: known?.name ?? null, current: thread.current, frames: thread.frames, truncated: thread.truncated };
+    // The tracer's wrappers sit between the program's call and what it called: without them the
+    // innermost frame is the program's line or Python's, as it would be without ProcLens.
+    const frames = thread.frames.filter((frame) => !isTracerFrame(frame));
+    return { tid: thread.tid, name: known?.name ?? null, current: thread.current, frames, truncated: thread.truncated };
   });
   // The main thread first, then in the order the threads were started, as a person reads a program.
   const rank = (stack: ThreadStack) => {

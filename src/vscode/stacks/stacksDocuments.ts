@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
-import { ProcessRecord, RunRecord } from '../../core/model/processRecord';
+import { RunRecord } from '../../core/model/processRecord';
 import { renderStacks, unavailableText } from '../../core/present/stacksText';
-import { withoutTracerFrames } from '../../core/stacks/tracerFrames';
 import { ProcessTracker } from '../../core/tracking/processTracker';
 import { frameLinks } from './frameLinks';
 
@@ -106,18 +105,10 @@ export class StacksDocuments implements vscode.TextDocumentContentProvider, vsco
       return undefined;
     }
     // A whole run: every process, since a deadlock may be proved by one that has ended (a
-    // dead Pool worker); but only stacks just taken, not an ended process's old ones.
-    const records = (process ? asked : model.processesOf(runId)).map((record) => shown(record, asked.includes(record)));
+    // dead Pool worker); renderStacks shows the stacks of live ones only.
+    const records = process ? asked : model.processesOf(runId);
     return { title: t('Stacks of {0}', what), text: renderStacks(run, records, Date.now(), t) };
   }
-}
-
-/** A copy to render: its stacks if just taken, without the tracer's frames; none if older. */
-function shown(record: ProcessRecord, justTaken: boolean): ProcessRecord {
-  if (!record.stacks) {
-    return record;
-  }
-  return { ...record, stacks: justTaken ? withoutTracerFrames(record.stacks) : undefined };
 }
 
 const targetQuery = ({ runId, pid }: StacksTarget) => new URLSearchParams(pid !== undefined ? { run: runId, pid: String(pid) } : { run: runId }).toString();

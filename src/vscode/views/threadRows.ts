@@ -1,7 +1,7 @@
 // What the thread rows under a process say. No `vscode` here: the unit tests read it directly.
 import * as path from 'node:path';
 import { isAlive, ProcessRecord, ThreadRecord } from '../../core/model/processRecord';
-import { currentWait, liveThreads } from '../../core/model/threadsAndWaits';
+import { liveThreads } from '../../core/model/threadsAndWaits';
 import { formatDuration, plainText, stateText, Translate } from '../../core/present/processText';
 import { siteText, waitText, waitWithDuration } from '../../core/present/waitText';
 
@@ -119,5 +119,6 @@ export function shortSite(site: { readonly file: string | null; readonly line: n
  * only such rows are redrawn each second, so a quiet tree costs nothing.
  */
 export function showsDuration(record: ProcessRecord): boolean {
-  return isAlive(record) && (record.state === 'joining' || currentWait(record) !== undefined);
+  // Any thread's wait: its own row (when threads are shown) counts the time too.
+  return isAlive(record) && (record.state === 'joining' || record.threads.some((t) => t.waiting !== undefined && t.endedAt === undefined));
 }

@@ -1,5 +1,7 @@
-# ProcLens tracer: tells the ProcLens core what multiprocessing does, and which
-# processes the program starts (os.fork, subprocess) and collects (os.wait*).
+# ProcLens tracer: tells the ProcLens core what multiprocessing does, which
+# processes the program starts (os.fork, subprocess) and collects (os.wait*);
+# and it lets the core ask any Python process for the stacks of all its
+# threads (faulthandler, on a signal of its own).
 #
 # Loaded by sitecustomize.py only when PROCLENS_ADDR and PROCLENS_TOKEN are set.
 # Rules it keeps, because a watched program must behave as an unwatched one:
@@ -18,11 +20,15 @@
 #     them; os.fork and os.wait* are wrapped at start-up, since subprocess
 #     keeps its own reference to os.waitpid from its import on;
 #   - it never waits for a child itself: that would take the exit status from
-#     the program.
+#     the program;
+#   - the stack dump signal is only ever one nobody else uses (default
+#     disposition at start), and is given up the moment the program sets its
+#     own handler for it.
 #
 # Protocol: one stream connection per process; the first line is the token,
 # then one JSON object per line. The fields are described in
 # src/core/protocol/tracerEvents.ts.
+import _thread
 import os
 import sys
 import time
@@ -36,8 +42,13 @@ _RETRY_FIRST = 0.01
 _RETRY_LAST = 1.0
 # How long an exiting child waits for the core to take what it still holds.
 _EXIT_FLUSH = 0.5
-_MP_DIR = os.path.dirname(os.__file__) + os.sep + "multiprocessing"
+_LIB_DIR = os.path.dirname(os.__file__)
+_MP_DIR = _LIB_DIR + os.sep + "multiprocessing"
 _TRACER_FILES = (os.path.abspath(__file__), os.path.abspath(__file__)[:-1] + "c")
+
+_get_ident = _thread.get_ident
+# 3.8 and later: the OS's number for the thread (what ps and /proc show).
+_get_native_id = getattr(_thread, "get_native_id", None)
 
 # A forked child shares its parent's memory until one of them writes to it, and
 # on some machines each first write to a shared page (a copy-on-write fault)
@@ -76,7 +87,7 @@ def _command_line():
 def _hello_tail():
     """The part of the hello message that a forked child shares with its parent."""
     argv = _command_line()
-    return ',"exe":%s,"argv":[%s],"py":"%d.%d.%d"}\n' % (
+    return ',"exe":%s,"argv":[%s],"py":"%d.%d.%d"' % (
         _json_text(sys.executable) if sys.executable else "null",
         ",".join(_json_text(str(arg)) for arg in argv),
         sys.version_info[0],
@@ -104,10 +115,13 @@ class _Channel(object):
         self._reset()
 
     def _reset(self):
-        import _thread
-
         self._sock = None
         self._pid = os.getpid()
+        # The thread the process began with: the main thread, or in a forked
+        # child the thread that forked (a forked child's first message comes
+        # from it: its boot, or the hello its fork wrapper sends).
+        self._tid = _get_ident()
+        self._native = _get_native_id() if _get_native_id is not None else None
         # The hello keeps this time on every connection, so that a reconnect is
         # news about the same process, not a new one.
         self._born = time.time()
@@ -132,6 +146,8 @@ class _Channel(object):
     def open(self):
         """Connects and says hello now, so the core knows the process from its start."""
         try:
+            if self._pid != os.getpid():
+                self._forked()
             if self._lock.acquire(False):
                 try:
                     if self._sock is None and self._connect():
@@ -255,7 +271,16 @@ class _Channel(object):
             cut = self._pending.find(b"\n")
             self._pending = self._pending[cut + 1:] if cut >= 0 else b""
             self._midline = False
-        hello = '{"e":"hello","pid":%d,"ppid":%d,"t":%.6f%s' % (os.getpid(), os.getppid(), self._born, self._hello_tail)
+        hello = '{"e":"hello","pid":%d,"ppid":%d,"t":%.6f%s,"tid":%d,"native":%s,"thread":%s,"stk":%s}\n' % (
+            os.getpid(),
+            os.getppid(),
+            self._born,
+            self._hello_tail,
+            self._tid,
+            "null" if self._native is None else "%d" % self._native,
+            _json_text(_thread_name(self._tid)),
+            "null" if _stack_signal is None else "%d" % _stack_signal,
+        )
         self._pending = _TOKEN_LINE + hello.encode("utf-8") + self._pending
         return True
 
@@ -364,6 +389,184 @@ def _wrap(owner, attribute, make):
             pass
     replacement.__wrapped__ = original
     setattr(owner, attribute, replacement)
+
+
+def _thread_name(tid):
+    """What threading calls the thread `tid`; "MainThread" while the program has not imported threading."""
+    try:
+        threading = sys.modules.get("threading")
+        thread = threading._active.get(tid) if threading is not None else None
+        if thread is not None:
+            return str(thread.name)
+    except Exception:
+        pass
+    return "MainThread"
+
+
+# Stack dumps. With PROCLENS_STACKS set (a folder the core keeps for this), every
+# Python process asks faulthandler to write the stacks of all its threads to
+# <folder>/<pid>.stack when a real-time signal of the tracer's choosing arrives,
+# and says which in its hello ("stk"). faulthandler writes from its own C signal
+# handler: no thread of the tracer's, no ptrace, no Python code of the
+# program's run, so even a process stuck in C answers. It never chains to the
+# default action, which would end the process; a system call the signal
+# interrupts is resumed by Python (PEP 475).
+_STACKS = os.environ.get("PROCLENS_STACKS", "")
+_STACK_PREFIX = os.path.join(_STACKS, "") if _STACKS else ""
+# O_APPEND: the core empties the file before each request, and each dump must
+# start at the file's new end, not where the last one ended.
+_STACK_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_APPEND | getattr(os, "O_CLOEXEC", 0)
+# The signal that dumps this process's stacks; None while none does.
+_stack_signal = None
+# The descriptor of this process's stack file, and the file's (st_dev, st_ino):
+# a descriptor the program has closed and reused for a file of its own is
+# never closed by the tracer.
+_stack_fd = -1
+_stack_file_id = None
+# faulthandler.register, once stacks are on (imported only then).
+_register_dump = None
+
+
+def _open_stack_file():
+    fd = os.open(_STACK_PREFIX + "%d.stack" % os.getpid(), _STACK_FLAGS, 0o600)
+    try:
+        found = os.fstat(fd)
+    except Exception:
+        os.close(fd)
+        raise
+    return fd, (found.st_dev, found.st_ino)
+
+
+def _close_stack_file():
+    global _stack_fd
+    fd, _stack_fd = _stack_fd, -1
+    try:
+        found = os.fstat(fd)
+        if (found.st_dev, found.st_ino) == _stack_file_id:
+            os.close(fd)
+    except Exception:
+        pass
+
+
+def _start_stacks():
+    """At start-up: takes a real-time signal nobody uses and has faulthandler dump the stacks on it."""
+    global _stack_signal, _stack_fd, _stack_file_id, _register_dump
+    if not _STACKS:
+        return
+    import _signal
+
+    low = getattr(_signal, "SIGRTMIN", None)
+    high = getattr(_signal, "SIGRTMAX", None)
+    if low is None or high is None:
+        return
+    try:
+        blocked = _signal.pthread_sigmask(_signal.SIG_BLOCK, ())
+    except Exception:
+        blocked = ()
+    # From the top down, since the programs and libraries that use real-time
+    # signals mostly take theirs counting up from SIGRTMIN; SIGRTMAX itself and
+    # the lowest few are left to them all the same.
+    for number in range(high - 1, low + 3, -1):
+        # Only the default disposition: not one that the program's parent set
+        # to be ignored (that survives exec), nor one that C code set (None).
+        if number not in blocked and _signal.getsignal(number) == _signal.SIG_DFL:
+            break
+    else:
+        return
+    import faulthandler
+
+    fd, file_id = _open_stack_file()
+    try:
+        faulthandler.register(number, file=fd, all_threads=True, chain=False)
+    except Exception:
+        os.close(fd)
+        raise
+    _stack_signal, _stack_fd, _stack_file_id, _register_dump = number, fd, file_id, faulthandler.register
+    _watch_signal(_signal)
+    _watch_exec()
+
+
+def _restack(caller):
+    """In a forked child: its own stack file, in place of the parent's it inherited.
+
+    A plain os.fork() child also says hello at once, so that the core knows
+    its signal; a multiprocessing child says hello with its boot anyway.
+    """
+    global _stack_signal, _stack_fd, _stack_file_id
+    try:
+        fd, file_id = _open_stack_file()
+        try:
+            _register_dump(_stack_signal, file=fd, all_threads=True, chain=False)
+        except Exception:
+            os.close(fd)
+            raise
+        _close_stack_file()
+        _stack_fd, _stack_file_id = fd, file_id
+    except Exception:
+        # Dumps would go to the parent's file: the core must not ask for them.
+        _stack_signal = None
+        return
+    if not caller.f_code.co_filename.startswith(_MP_DIR):
+        _channel.open()
+
+
+def _watch_signal(module):
+    """Gives the dump signal up as soon as the program sets a handler of its own for it.
+
+    signal.signal() calls _signal.signal() by name each time. The program's
+    handler is installed first, exactly as asked; only if that succeeded is the
+    core told to stop asking for stacks. faulthandler.unregister() is not
+    called: it would put back the disposition it found, over the program's.
+    """
+    original = module.signal
+
+    def signal(signalnum, handler):
+        previous = original(signalnum, handler)
+        if _stack_signal is not None:
+            _signal_taken(signalnum)
+        return previous
+
+    module.signal = _like_builtin(original, signal)
+
+
+@_quietly
+def _signal_taken(signalnum):
+    global _stack_signal
+    if signalnum == _stack_signal:
+        _stack_signal = None
+        _close_stack_file()
+        _emit("stacks", '"stk":null')
+
+
+def _watch_exec():
+    """Before an exec: the new program will have no dump handler (exec resets it), so the core must not signal it.
+
+    os.execl, execlp, execvp and the others all end in os.execv or os.execve,
+    which they look up in the os module when called. A Python program that is
+    exec'd says hello again with a signal of its own.
+    """
+
+    def make_exec(original):
+        def execv(*args, **kwargs):
+            if _stack_signal is not None:
+                _leaving_image()
+            return original(*args, **kwargs)
+
+        return execv
+
+    for name in ("execv", "execve"):
+        original = getattr(os, name, None)
+        if original is not None:
+            setattr(os, name, _like_builtin(original, make_exec(original)))
+
+
+@_quietly
+def _leaving_image():
+    global _stack_signal
+    _stack_signal = None
+    _emit("stacks", '"stk":null')
+    # exec discards what the process has not sent yet.
+    _channel.flush(_EXIT_FLUSH)
 
 
 def _patch_process_module(module):
@@ -615,11 +818,15 @@ def _patch_os():
         if original is not None:
             setattr(os, name, _like_builtin(original, function(original)))
 
+    # In the child, one test of a module global unless stacks are on
+    # (multiprocessing's fork and forkserver children come here too).
     def make_fork(original):
         def fork(*args, **kwargs):
             pid = original(*args, **kwargs)
             if pid:
                 _report_fork(pid, getframe(1))
+            elif _stack_signal is not None:
+                _restack(getframe(1))
             return pid
 
         return fork
@@ -629,6 +836,8 @@ def _patch_os():
             result = original(*args, **kwargs)
             if result[0]:
                 _report_fork(result[0], getframe(1))
+            elif _stack_signal is not None:
+                _restack(getframe(1))
             return result
 
         return forkpty
@@ -710,6 +919,8 @@ class _PostImportFinder(object):
 
 
 def install():
+    # Before the hello, which names the signal.
+    _quietly(_start_stacks)()
     _quietly(_patch_os)()
     for name, patch in _PATCHES.items():
         module = sys.modules.get(name)

@@ -1,7 +1,7 @@
 # ProcLens tracer: tells the ProcLens core what multiprocessing does, which
-# processes the program starts (os.fork, subprocess) and collects (os.wait*);
-# and it lets the core ask any Python process for the stacks of all its
-# threads (faulthandler, on a signal of its own).
+# processes the program starts (os.fork, subprocess) and collects (os.wait*),
+# and which threads it runs; and it lets the core ask any Python process for
+# the stacks of all its threads (faulthandler, on a signal of its own).
 #
 # Loaded by sitecustomize.py only when PROCLENS_ADDR and PROCLENS_TOKEN are set.
 # Rules it keeps, because a watched program must behave as an unwatched one:
@@ -16,9 +16,9 @@
 #   - the only wait is a child's last one: before its Process code returns it
 #     gives the core at most _EXIT_FLUSH seconds to take what it still holds;
 #   - it starts no thread and registers no atexit handler;
-#   - it patches multiprocessing and subprocess only when the program imports
-#     them; os.fork and os.wait* are wrapped at start-up, since subprocess
-#     keeps its own reference to os.waitpid from its import on;
+#   - it patches multiprocessing, subprocess and threading only when the
+#     program imports them; os.fork and os.wait* are wrapped at start-up, since
+#     subprocess keeps its own reference to os.waitpid from its import on;
 #   - it never waits for a child itself: that would take the exit status from
 #     the program;
 #   - the stack dump signal is only ever one nobody else uses (default
@@ -45,6 +45,8 @@ _EXIT_FLUSH = 0.5
 _LIB_DIR = os.path.dirname(os.__file__)
 _MP_DIR = _LIB_DIR + os.sep + "multiprocessing"
 _TRACER_FILES = (os.path.abspath(__file__), os.path.abspath(__file__)[:-1] + "c")
+# A frame of the tracer is one whose globals are these.
+_GLOBALS = globals()
 
 _get_ident = _thread.get_ident
 # 3.8 and later: the OS's number for the thread (what ps and /proc show).
@@ -338,6 +340,7 @@ def _place_text(name, filename, line):
 
 
 def _describe_target(process, base_run):
+    """A Process's or a Thread's target function, or its subclass's run, as JSON text."""
     target = getattr(process, "_target", None)
     if target is not None:
         code = getattr(target, "__code__", None)
@@ -401,6 +404,10 @@ def _thread_name(tid):
     except Exception:
         pass
     return "MainThread"
+
+
+def _native_text():
+    return "null" if _get_native_id is None else "%d" % _get_native_id()
 
 
 # Stack dumps. With PROCLENS_STACKS set (a folder the core keeps for this), every
@@ -567,6 +574,46 @@ def _leaving_image():
     _emit("stacks", '"stk":null')
     # exec discards what the process has not sent yet.
     _channel.flush(_EXIT_FLUSH)
+
+
+def _patch_threading(module):
+    thread_class = module.Thread
+    if "_proclens_patched" in thread_class.__dict__:
+        return
+    thread_class._proclens_patched = True
+    base_run = thread_class.run
+
+    @_quietly
+    def report_thread(thread):
+        _emit(
+            "thread",
+            '"tid":%d,"native":%s,"name":%s,"daemon":%s,"target":%s'
+            % (
+                _get_ident(),
+                _native_text(),
+                _json_text(str(thread.name)),
+                "true" if thread.daemon else "false",
+                _describe_target(thread, base_run),
+            ),
+        )
+
+    @_quietly
+    def report_thread_end(thread):
+        _emit("thread-end", '"tid":%d,"name":%s' % (_get_ident(), _json_text(str(thread.name))))
+
+    def make_bootstrap_inner(original):
+        # Runs in the new thread, around everything it does; a program that
+        # starts no thread never comes here.
+        def _bootstrap_inner(self):
+            report_thread(self)
+            try:
+                return original(self)
+            finally:
+                report_thread_end(self)
+
+        return _bootstrap_inner
+
+    _wrap(thread_class, "_bootstrap_inner", make_bootstrap_inner)
 
 
 def _patch_process_module(module):
@@ -876,6 +923,7 @@ _PATCHES = {
     # Its own poll() asks the fork server instead of waitpid().
     "multiprocessing.popen_forkserver": lambda module: _patch_popen_class(module.Popen, True, False),
     "subprocess": _patch_subprocess,
+    "threading": _patch_threading,
 }
 
 

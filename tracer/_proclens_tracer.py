@@ -1,7 +1,8 @@
 # ProcLens tracer: tells the ProcLens core what multiprocessing does, which
 # processes the program starts (os.fork, subprocess) and collects (os.wait*),
-# and which threads it runs; and it lets the core ask any Python process for
-# the stacks of all its threads (faulthandler, on a signal of its own).
+# which threads it runs, and what a thread is blocked on (a queue, a lock, a
+# pipe, a pool, a join); and it lets the core ask any Python process for the
+# stacks of all its threads (faulthandler, on a signal of its own).
 #
 # Loaded by sitecustomize.py only when PROCLENS_ADDR and PROCLENS_TOKEN are set.
 # Rules it keeps, because a watched program must behave as an unwatched one:
@@ -16,9 +17,12 @@
 #   - the only wait is a child's last one: before its Process code returns it
 #     gives the core at most _EXIT_FLUSH seconds to take what it still holds;
 #   - it starts no thread and registers no atexit handler;
-#   - it patches multiprocessing, subprocess and threading only when the
+#   - it patches multiprocessing, subprocess, threading and queue only when the
 #     program imports them; os.fork and os.wait* are wrapped at start-up, since
 #     subprocess keeps its own reference to os.waitpid from its import on;
+#   - a wrapped blocking call behaves exactly as the original: the tracer only
+#     tries the call's non-blocking form first (which decides nothing the
+#     blocking form would not) and reports around the real call;
 #   - it never waits for a child itself: that would take the exit status from
 #     the program;
 #   - the stack dump signal is only ever one nobody else uses (default
@@ -342,6 +346,9 @@ def _place_text(name, filename, line):
 def _describe_target(process, base_run):
     """A Process's or a Thread's target function, or its subclass's run, as JSON text."""
     target = getattr(process, "_target", None)
+    if getattr(target, "__globals__", None) is _GLOBALS:
+        # One of the tracer's own wrappers (a queue's feeder): name what it wraps.
+        target = getattr(target, "__wrapped__", target)
     if target is not None:
         code = getattr(target, "__code__", None)
         name = getattr(target, "__qualname__", None) or getattr(target, "__name__", None) or repr(target)
@@ -392,6 +399,19 @@ def _wrap(owner, attribute, make):
             pass
     replacement.__wrapped__ = original
     setattr(owner, attribute, replacement)
+
+
+def _wrap_static(owner, attribute, make):
+    """_wrap for a staticmethod: `make` is given the plain function and returns one."""
+    original = owner.__dict__[attribute].__func__
+    replacement = make(original)
+    for name in ("__name__", "__qualname__", "__doc__", "__module__"):
+        try:
+            setattr(replacement, name, getattr(original, name))
+        except (AttributeError, TypeError):
+            pass
+    replacement.__wrapped__ = original
+    setattr(owner, attribute, staticmethod(replacement))
 
 
 def _thread_name(tid):
@@ -576,6 +596,193 @@ def _leaving_image():
     _channel.flush(_EXIT_FLUSH)
 
 
+# What a thread waits for. Each wrapped blocking call first tries its
+# non-blocking form (the probe), which the blocking form would have done first
+# in effect: if that succeeds, its result is the call's and nothing is sent.
+# Otherwise the thread is about to block: `wait` is sent, the original call is
+# made as the program made it, and `woke` follows whatever its outcome. Only a
+# thread's outermost wrapped call reports (Queue.get waits on a Condition;
+# Event.wait takes a Lock): _inside holds the threads that are in one, or in
+# its probe.
+_inside = {}
+_LIB_PREFIX = _LIB_DIR + os.sep
+_QUIET_DIRS = (_MP_DIR + os.sep, _LIB_PREFIX + "concurrent" + os.sep)
+_QUIET_FILES = frozenset((_LIB_PREFIX + "threading.py", _LIB_PREFIX + "queue.py"))
+# Where the program's own frames end, looking down the stack:
+# BaseProcess._bootstrap (in a forked child the frames below it are the
+# parent's, which the child never returns to) and multiprocessing's exit
+# handler (whatever Python frames are left below it are not what waits).
+_child_base = None
+_exit_base = None
+
+
+def _only_this_thread():
+    """In a forked child: the other threads of the parent are gone, and their idents may come back."""
+    tid = _get_ident()
+    mine = _inside.get(tid)
+    _inside.clear()
+    if mine is not None:
+        _inside[tid] = mine
+
+
+def _not_blocking(timeout):
+    """A timeout that makes the call return at once (or an odd one the original will refuse)."""
+    try:
+        return timeout is not None and timeout <= 0
+    except Exception:
+        return True
+
+
+def _wait_site(frame):
+    """The line of the program that made the call: the first frame outside
+    multiprocessing, concurrent, threading, queue and the tracer, as JSON text;
+    None if there is none."""
+    while frame is not None:
+        code = frame.f_code
+        if code is _child_base or code is _exit_base:
+            return None
+        if frame.f_globals is not _GLOBALS:
+            filename = code.co_filename
+            if filename not in _QUIET_FILES and not filename.startswith(_QUIET_DIRS):
+                return "{" + _place_text(None, filename, frame.f_lineno)
+        frame = frame.f_back
+    return None
+
+
+def _report_wait(tid, kind, call, on, timeout, forced, extra):
+    """Sends `wait`; False if it did not, and then no `woke` follows."""
+    try:
+        site = _wait_site(sys._getframe(1))
+        if site is None:
+            if not forced:
+                # Only multiprocessing's or threading's own code is waiting (a
+                # queue's feeder, a pool's handler threads, a pool worker or a
+                # manager between requests): their idling says nothing about
+                # the program, and they idle often.
+                return False
+            site = "null"
+        _emit(
+            "wait",
+            '"tid":%d,"kind":"%s","call":%s,"on":%s,"timeout":%s,"site":%s%s'
+            % (tid, kind, _json_text(call), "null" if on is None else _json_text(on), _number_text(timeout), site, extra),
+        )
+        return True
+    except Exception:
+        return False
+
+
+@_quietly
+def _report_woke(tid):
+    _emit("woke", '"tid":%d' % tid)
+
+
+def _blocked(tid, function, args, kind, call, on=None, timeout=None, forced=False, extra=""):
+    """Makes the original call, which the probe found would block, between `wait` and `woke`."""
+    reported = _report_wait(tid, kind, call, on, timeout, forced, extra)
+    try:
+        return function(*args)
+    finally:
+        if reported:
+            _report_woke(tid)
+
+
+def _make_get(empty, kind):
+    """Queue.get(block, timeout) of queue and multiprocessing: probed with block=False."""
+
+    def make(original):
+        def get(self, block=True, timeout=None):
+            if not block or _not_blocking(timeout):
+                return original(self, block, timeout)
+            tid = _get_ident()
+            if tid in _inside:
+                return original(self, block, timeout)
+            _inside[tid] = True
+            try:
+                try:
+                    return original(self, False)
+                except empty:
+                    pass
+                return _blocked(tid, original, (self, block, timeout), kind, type(self).__name__ + ".get", None, timeout)
+            finally:
+                _inside.pop(tid, None)
+
+        return get
+
+    return make
+
+
+def _put_report(tid, original, args, full, timeout):
+    """The rest of a put(): the probe (block=False), then the real call if the queue is full."""
+    _inside[tid] = True
+    try:
+        try:
+            return original(args[0], args[1], False)
+        except full:
+            pass
+        return _blocked(tid, original, args, "queue-put", type(args[0]).__name__ + ".put", None, timeout)
+    finally:
+        _inside.pop(tid, None)
+
+
+def _make_mp_put(full):
+    def make(original):
+        def put(self, obj, block=True, timeout=None):
+            if not block or _not_blocking(timeout):
+                return original(self, obj, block, timeout)
+            tid = _get_ident()
+            if tid in _inside:
+                return original(self, obj, block, timeout)
+            return _put_report(tid, original, (self, obj, block, timeout), full, timeout)
+
+        return put
+
+    return make
+
+
+def _make_wait(kind, probe_set):
+    """wait(timeout) of an Event (probed: is it set?) or a Condition (not probed: it always waits)."""
+
+    def make(original):
+        def wait(self, timeout=None):
+            if _not_blocking(timeout):
+                return original(self, timeout)
+            tid = _get_ident()
+            if tid in _inside:
+                return original(self, timeout)
+            _inside[tid] = True
+            try:
+                if probe_set and self.is_set():
+                    return True
+                return _blocked(tid, original, (self, timeout), kind, type(self).__name__ + ".wait", None, timeout)
+            finally:
+                _inside.pop(tid, None)
+
+        return wait
+
+    return make
+
+
+def _quiet_while(original):
+    """A call whose own short waits are no news (Thread.start waits for the new thread to run)."""
+
+    def quiet(self, *args, **kwargs):
+        tid = _get_ident()
+        if tid in _inside:
+            return original(self, *args, **kwargs)
+        _inside[tid] = True
+        try:
+            return original(self, *args, **kwargs)
+        finally:
+            _inside.pop(tid, None)
+
+    return quiet
+
+
+def _names_text(names, most=5):
+    shown = ", ".join(names[:most])
+    return shown if len(names) <= most else "%s and %d more" % (shown, len(names) - most)
+
+
 def _patch_threading(module):
     thread_class = module.Thread
     if "_proclens_patched" in thread_class.__dict__:
@@ -613,14 +820,459 @@ def _patch_threading(module):
 
         return _bootstrap_inner
 
+    def make_join(original):
+        def join(self, timeout=None):
+            if _not_blocking(timeout):
+                return original(self, timeout)
+            tid = _get_ident()
+            if tid in _inside:
+                return original(self, timeout)
+            _inside[tid] = True
+            try:
+                # join(0) refuses what join() refuses (a thread not started, the
+                # current thread) and never blocks.
+                original(self, 0)
+                if not self.is_alive():
+                    return None
+                return _blocked(tid, original, (self, timeout), "thread-join", "Thread.join", str(self.name), timeout)
+            finally:
+                _inside.pop(tid, None)
+
+        return join
+
+    def make_semaphore_acquire(original):
+        def acquire(self, blocking=True, timeout=None):
+            if not blocking or _not_blocking(timeout):
+                return original(self, blocking, timeout)
+            tid = _get_ident()
+            if tid in _inside:
+                return original(self, blocking, timeout)
+            _inside[tid] = True
+            try:
+                if original(self, False):
+                    return True
+                return _blocked(tid, original, (self, blocking, timeout), "semaphore", type(self).__name__ + ".acquire", None, timeout)
+            finally:
+                _inside.pop(tid, None)
+
+        return acquire
+
+    def make_barrier_wait(original):
+        def wait(self, timeout=None):
+            if _not_blocking(timeout):
+                return original(self, timeout)
+            tid = _get_ident()
+            if tid in _inside:
+                return original(self, timeout)
+            _inside[tid] = True
+            try:
+                on = None
+                try:
+                    # Unlocked reads: they only decide what is said.
+                    arrived, parties = self._count + 1, self._parties
+                    if self._state == 0 and arrived >= parties:
+                        # The last to arrive releases the others; it does not wait.
+                        return original(self, timeout)
+                    on = "%d of %d arrived" % (arrived, parties)
+                except Exception:
+                    pass
+                return _blocked(tid, original, (self, timeout), "barrier", type(self).__name__ + ".wait", on, timeout)
+            finally:
+                _inside.pop(tid, None)
+
+        return wait
+
+    def make_shutdown(original):
+        # The main thread at exit, waiting for the threads that are not daemons.
+        def _shutdown():
+            tid = _get_ident()
+            names = None
+            if tid not in _inside:
+                try:
+                    current = module.current_thread()
+                    names = [str(t.name) for t in module.enumerate() if t is not current and not t.daemon and t.is_alive()]
+                except Exception:
+                    names = None
+            if not names:
+                return original()
+            _inside[tid] = True
+            try:
+                return _blocked(tid, original, (), "thread-join", "interpreter exit", _names_text(names), None, True)
+            finally:
+                _inside.pop(tid, None)
+
+        return _shutdown
+
     _wrap(thread_class, "_bootstrap_inner", make_bootstrap_inner)
+    _wrap(thread_class, "start", _quiet_while)
+    _wrap(thread_class, "join", make_join)
+    # __enter__ is the same function as acquire: `with semaphore:` blocks as well.
+    _wrap(module.Semaphore, "acquire", make_semaphore_acquire)
+    _wrap(module.Semaphore, "__enter__", make_semaphore_acquire)
+    _wrap(module.Event, "wait", _make_wait("event", True))
+    _wrap(module.Condition, "wait", _make_wait("condition", False))
+    # multiprocessing's Barrier is a threading.Barrier on shared memory.
+    _wrap(module.Barrier, "wait", make_barrier_wait)
+    # The interpreter looks _shutdown up on the module when it exits.
+    _wrap(module, "_shutdown", make_shutdown)
+
+
+def _patch_queue(module):
+    queue_class = module.Queue
+    if "_proclens_patched" in queue_class.__dict__:
+        return
+    queue_class._proclens_patched = True
+    full = module.Full
+
+    def make_put(original):
+        def put(self, item, block=True, timeout=None):
+            if not block or _not_blocking(timeout):
+                return original(self, item, block, timeout)
+            tid = _get_ident()
+            if tid in _inside:
+                return original(self, item, block, timeout)
+            return _put_report(tid, original, (self, item, block, timeout), full, timeout)
+
+        return put
+
+    def make_join(original):
+        def join(self):
+            tid = _get_ident()
+            if tid in _inside or not self.unfinished_tasks:
+                return original(self)
+            _inside[tid] = True
+            try:
+                return _blocked(tid, original, (self,), "queue-join", type(self).__name__ + ".join")
+            finally:
+                _inside.pop(tid, None)
+
+        return join
+
+    _wrap(queue_class, "get", _make_get(module.Empty, "queue-get"))
+    _wrap(queue_class, "put", make_put)
+    _wrap(queue_class, "join", make_join)
+
+
+def _size_text(size):
+    if size >= 1000000:
+        return "%.1f MB" % (size / 1e6)
+    if size >= 1000:
+        return "%.1f kB" % (size / 1e3)
+    return "%d bytes" % size
+
+
+# How long an exiting process's queue feeder may take to finish before the wait is reported.
+_FEEDER_GRACE = 0.05
+
+
+def _patch_mp_queues(module):
+    queue_class = module.Queue
+    if "_proclens_patched" in queue_class.__dict__:
+        return
+    queue_class._proclens_patched = True
+    sentinel = getattr(module, "_sentinel", None)
+    # Each feeder thread (by ident): [its buffer, the size of the message it is writing now (0: none)].
+    feeders = {}
+
+    def make_feed(original):
+        # send_bytes is the third argument from 3.6 to 3.13; each feeder notes
+        # the size of what it writes until the pipe has taken all of it.
+        def _feed(buffer, notempty, send_bytes, *rest, **kwargs):
+            state = [buffer, 0]
+
+            def sending(data, *args, **kw):
+                try:
+                    state[1] = data.nbytes if isinstance(data, memoryview) else len(data)
+                except Exception:
+                    pass
+                try:
+                    return send_bytes(data, *args, **kw)
+                finally:
+                    state[1] = 0
+
+            tid = _get_ident()
+            feeders[tid] = state
+            try:
+                return original(buffer, notempty, sending, *rest, **kwargs)
+            finally:
+                feeders.pop(tid, None)
+
+        return _feed
+
+    def feeder_on(state):
+        """What an exiting process's queue still has to write, or None if nothing."""
+        writing = state[1]
+        buffer = state[0]
+        try:
+            buffered = len(buffer)
+            # close() has put the sentinel last: it is not the program's.
+            if buffered and buffer[-1] is sentinel:
+                buffered -= 1
+        except Exception:
+            buffered = 0
+        items = "%d item%s" % (buffered, "" if buffered == 1 else "s")
+        if writing:
+            text = "Queue feeder still writing " + _size_text(writing)
+            return text + (", %s more buffered" % items if buffered else "")
+        return "Queue feeder still holds %s" % items if buffered else None
+
+    def make_finalize_join(original):
+        # At exit (and in join_thread()) the process waits for each queue's
+        # feeder to have written everything into the pipe: if nobody reads the
+        # other end, it never does. The classic deadlock: joining a child before
+        # taking what it put on a queue.
+        def _finalize_join(twr):
+            thread = twr()
+            state = None
+            try:
+                if thread is not None and thread.is_alive():
+                    state = feeders.get(thread.ident)
+            except Exception:
+                pass
+            tid = _get_ident()
+            if state is None or tid in _inside:
+                return original(twr)
+            _inside[tid] = True
+            try:
+                # The probe: a feeder that can finish does so within moments
+                # (it needs the GIL back from this thread to return from its
+                # write). The same join, only in two parts.
+                thread.join(_FEEDER_GRACE)
+                on = feeder_on(state) if thread.is_alive() else None
+                if on is None:
+                    return original(twr)
+                bytes_text = ',"bytes":%d' % state[1]
+                return _blocked(tid, original, (twr,), "queue-feeder", "Queue._finalize_join", on, None, True, bytes_text)
+            finally:
+                _inside.pop(tid, None)
+
+        return _finalize_join
+
+    joinable = module.JoinableQueue
+
+    def make_joinable_join(original):
+        def join(self):
+            tid = _get_ident()
+            if tid in _inside or self._unfinished_tasks._semlock._is_zero():
+                return original(self)
+            _inside[tid] = True
+            try:
+                return _blocked(tid, original, (self,), "queue-join", type(self).__name__ + ".join")
+            finally:
+                _inside.pop(tid, None)
+
+        return join
+
+    def make_simple_get(original):
+        def get(self):
+            tid = _get_ident()
+            if tid in _inside:
+                return original(self)
+            _inside[tid] = True
+            try:
+                if not self.empty():
+                    return original(self)
+                return _blocked(tid, original, (self,), "queue-get", type(self).__name__ + ".get")
+            finally:
+                _inside.pop(tid, None)
+
+        return get
+
+    _wrap(queue_class, "get", _make_get(module.Empty, "queue-get"))
+    _wrap(queue_class, "put", _make_mp_put(module.Full))
+    _wrap(joinable, "put", _make_mp_put(module.Full))
+    _wrap(joinable, "join", make_joinable_join)
+    _wrap(module.SimpleQueue, "get", make_simple_get)
+    _wrap_static(queue_class, "_feed", make_feed)
+    _wrap_static(queue_class, "_finalize_join", make_finalize_join)
+
+
+def _patch_mp_synchronize(module):
+    semlock_class = module.SemLock
+    if "_proclens_patched" in semlock_class.__dict__:
+        return
+    semlock_class._proclens_patched = True
+    locks = (module.Lock, module.RLock)
+
+    def kind_of(lock):
+        return "lock" if isinstance(lock, locks) else "semaphore"
+
+    def acquiring(semlock, kind, call):
+        # Holds the _semlock, not the SemLock: no reference cycle, so a lock is
+        # freed (and its named semaphore unlinked) exactly when it was before.
+        acquire = semlock.acquire
+
+        def acquire_(block=True, timeout=None):
+            if not block or _not_blocking(timeout):
+                return acquire(block, timeout)
+            tid = _get_ident()
+            if tid in _inside:
+                return acquire(block, timeout)
+            _inside[tid] = True
+            try:
+                if acquire(False):
+                    return True
+                return _blocked(tid, acquire, (block, timeout), kind, call, None, timeout)
+            finally:
+                _inside.pop(tid, None)
+
+        return acquire_
+
+    def make_make_methods(original):
+        # A SemLock's acquire is its _semlock's, bound on the instance here
+        # (also when a child unpickles it).
+        def _make_methods(self):
+            original(self)
+            try:
+                self.acquire = acquiring(self._semlock, kind_of(self), type(self).__name__ + ".acquire")
+            except Exception:
+                pass
+
+        return _make_methods
+
+    def make_enter(original):
+        def __enter__(self):
+            tid = _get_ident()
+            if tid in _inside:
+                return original(self)
+            _inside[tid] = True
+            try:
+                # What _semlock.__enter__() returns once it has the lock.
+                if self._semlock.acquire(False):
+                    return True
+                return _blocked(tid, original, (self,), kind_of(self), type(self).__name__ + ".acquire")
+            finally:
+                _inside.pop(tid, None)
+
+        return __enter__
+
+    _wrap(semlock_class, "_make_methods", make_make_methods)
+    _wrap(semlock_class, "__enter__", make_enter)
+    _wrap(module.Condition, "wait", _make_wait("condition", False))
+    # notify() waits for each sleeper it wakes to say so (Event.set() and
+    # JoinableQueue.task_done() notify): a handshake, not what the program waits for.
+    _wrap(module.Condition, "notify", _quiet_while)
+    _wrap(module.Event, "wait", _make_wait("event", True))
+
+
+def _patch_mp_connection(module):
+    base = module._ConnectionBase
+    if "_proclens_patched" in base.__dict__:
+        return
+    base._proclens_patched = True
+
+    def make_recv(original):
+        def recv(self):
+            tid = _get_ident()
+            if tid in _inside:
+                return original(self)
+            _inside[tid] = True
+            try:
+                # poll() refuses what recv() refuses (closed, write-only) first.
+                if self.poll():
+                    return original(self)
+                return _blocked(tid, original, (self,), "recv", "Connection.recv")
+            finally:
+                _inside.pop(tid, None)
+
+        return recv
+
+    def _refused_length(maxlength):
+        try:
+            return maxlength < 0
+        except Exception:
+            return True
+
+    def make_recv_bytes(original):
+        def recv_bytes(self, maxlength=None):
+            tid = _get_ident()
+            # A negative maxlength is refused at once.
+            if tid in _inside or (maxlength is not None and _refused_length(maxlength)):
+                return original(self, maxlength)
+            _inside[tid] = True
+            try:
+                if self.poll():
+                    return original(self, maxlength)
+                return _blocked(tid, original, (self, maxlength), "recv", "Connection.recv_bytes")
+            finally:
+                _inside.pop(tid, None)
+
+        return recv_bytes
+
+    _wrap(base, "recv", make_recv)
+    _wrap(base, "recv_bytes", make_recv_bytes)
+
+
+_POOL_CALLS = {"get": "AsyncResult.get", "wait": "AsyncResult.wait", None: "AsyncResult.wait"}
+
+
+def _pool_call(frame):
+    """What the program called: the outermost multiprocessing function under the wait (map, apply, get...)."""
+    name = None
+    while frame is not None:
+        if frame.f_globals is not _GLOBALS:
+            if not frame.f_code.co_filename.startswith(_MP_DIR + os.sep):
+                break
+            name = frame.f_code.co_name
+        frame = frame.f_back
+    return _POOL_CALLS.get(name) or "Pool." + name
+
+
+def _pool_on(result):
+    left = getattr(result, "_number_left", None)
+    if not isinstance(left, int):
+        return None
+    size = getattr(result, "_chunksize", 1)
+    if size == 1:
+        return "%d result%s" % (left, "" if left == 1 else "s")
+    return "%d chunk%s of %d" % (left, "" if left == 1 else "s", size)
+
+
+def _patch_mp_pool(module):
+    result_class = module.ApplyResult
+    if "_proclens_patched" in result_class.__dict__:
+        return
+    result_class._proclens_patched = True
+
+    def make_wait(original):
+        # get() waits here; map(), starmap() and apply() call get().
+        def wait(self, timeout=None):
+            if _not_blocking(timeout):
+                return original(self, timeout)
+            tid = _get_ident()
+            if tid in _inside:
+                return original(self, timeout)
+            _inside[tid] = True
+            try:
+                if self.ready():
+                    return None
+                call = on = None
+                try:
+                    call = _pool_call(sys._getframe(1))
+                    on = _pool_on(self)
+                except Exception:
+                    pass
+                return _blocked(tid, original, (self, timeout), "pool", call or "AsyncResult.wait", on, timeout)
+            finally:
+                _inside.pop(tid, None)
+
+        return wait
+
+    _wrap(result_class, "wait", make_wait)
+
+
+def _patch_mp_util(module):
+    global _exit_base
+    _exit_base = module._exit_function.__code__
 
 
 def _patch_process_module(module):
+    global _child_base
     base = module.BaseProcess
     if getattr(base, "_proclens_patched", False):
         return
     base._proclens_patched = True
+    _child_base = base.__dict__["_bootstrap"].__code__
     base_run = base.run
     current = lambda: module.current_process()  # noqa: E731
 
@@ -865,15 +1517,19 @@ def _patch_os():
         if original is not None:
             setattr(os, name, _like_builtin(original, function(original)))
 
-    # In the child, one test of a module global unless stacks are on
+    # In the child, two tests of module globals unless it has work to do: a
+    # thread of the parent's was inside a wrapped call, or stacks are on
     # (multiprocessing's fork and forkserver children come here too).
     def make_fork(original):
         def fork(*args, **kwargs):
             pid = original(*args, **kwargs)
             if pid:
                 _report_fork(pid, getframe(1))
-            elif _stack_signal is not None:
-                _restack(getframe(1))
+            else:
+                if _inside:
+                    _only_this_thread()
+                if _stack_signal is not None:
+                    _restack(getframe(1))
             return pid
 
         return fork
@@ -883,8 +1539,11 @@ def _patch_os():
             result = original(*args, **kwargs)
             if result[0]:
                 _report_fork(result[0], getframe(1))
-            elif _stack_signal is not None:
-                _restack(getframe(1))
+            else:
+                if _inside:
+                    _only_this_thread()
+                if _stack_signal is not None:
+                    _restack(getframe(1))
             return result
 
         return forkpty
@@ -923,7 +1582,13 @@ _PATCHES = {
     # Its own poll() asks the fork server instead of waitpid().
     "multiprocessing.popen_forkserver": lambda module: _patch_popen_class(module.Popen, True, False),
     "subprocess": _patch_subprocess,
+    "multiprocessing.util": _patch_mp_util,
     "threading": _patch_threading,
+    "queue": _patch_queue,
+    "multiprocessing.queues": _patch_mp_queues,
+    "multiprocessing.synchronize": _patch_mp_synchronize,
+    "multiprocessing.connection": _patch_mp_connection,
+    "multiprocessing.pool": _patch_mp_pool,
 }
 
 

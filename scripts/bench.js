@@ -106,6 +106,27 @@ async function overhead(method) {
   return { plain: summary(plain), traced: summary(traced), ratio: summary(traced).median / summary(plain).median };
 }
 
+/**
+ * P8: what the tracer's reports of blocking calls cost a program that makes such calls at
+ * full speed (sync_traffic.py: Queue round trips to a child, Lock pairs, queue.Queue between
+ * threads), as the program's own wall time, untraced and traced (through the CLI).
+ */
+async function blockingCalls(method) {
+  const args = [fixture('sync_traffic.py'), '5000', method];
+  const ownTime = (command, commandArgs, env) => {
+    const result = spawnSync(command, commandArgs, { encoding: 'utf8', env });
+    if (result.status !== 0) throw new Error(`${command} exited ${result.status}: ${result.stderr}`);
+    return Number(result.stdout.trim().split('\n').pop()) * 1000;
+  };
+  const plain = [];
+  const traced = [];
+  for (let i = 0; i < REPS; i++) {
+    plain.push(ownTime(python, args));
+    traced.push(ownTime(process.execPath, [path.join(root, 'dist', 'cli.js'), 'run', '--', python, ...args]));
+  }
+  return { plain: summary(plain), traced: summary(traced), ratio: summary(traced).median / summary(plain).median };
+}
+
 /** P3: one full process listing, ps-list against the /proc lister. */
 async function scanCost(label) {
   const proc = new LinuxProcLister();
@@ -327,6 +348,13 @@ async function main() {
   if (wanted('P5') || wanted('P6')) extensionHostFigures();
   if (wanted('P6')) footprint();
   if (wanted('P7')) modelMemory();
+  if (wanted('P8')) {
+    for (const method of ['fork', 'spawn']) {
+      const o = await blockingCalls(method);
+      report('P8', `blocking calls at full speed (5,000 Queue round trips to a child, Lock pairs, thread queue pairs), ${method}: untraced vs traced, the program's own time`,
+        `${fmtSummary(o.plain)} vs ${fmtSummary(o.traced)}`, 'ratio ≤ 1.05', `ratio ${fmt(o.ratio, 3)}${o.ratio <= 1.05 ? ', met' : ', NOT met'}`);
+    }
+  }
 
   const minutes = ((Date.now() - started) / 60000).toFixed(1);
   if (!only) writeMarkdown(pythonVersion, minutes);

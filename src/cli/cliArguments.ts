@@ -7,6 +7,8 @@ export interface RunArguments {
   readonly intervalMs?: number;
   readonly lister?: ListerName;
   readonly graceMs?: number;
+  /** Seconds after which a run still going counts as hung: its stacks are printed, then it is stopped. */
+  readonly timeoutSeconds?: number;
 }
 
 export type ParsedArguments =
@@ -26,6 +28,10 @@ Options:
   --json=FILE         write one JSON line per change to FILE, then a summary line
   --interval MS       OS scan interval in milliseconds (default 500)
   --grace MS          on Ctrl+C, wait this long after SIGTERM before SIGKILL (default 2000)
+  --timeout SECONDS   if COMMAND still runs after SECONDS, print the Python stack of
+                      every thread of every live process to stderr, then stop them
+                      all and exit with 124 (as timeout(1) does); Ctrl+C prints the
+                      stacks too before stopping
   --lister proc|ps-list  how to list processes (default: proc on Linux)
   -h, --help          show this help
   --version           show the version`;
@@ -70,6 +76,14 @@ export function parseCliArguments(argv: readonly string[]): ParsedArguments {
           return { kind: 'error', message: `${name} needs a number of milliseconds` };
         }
         options[name === '--interval' ? 'intervalMs' : 'graceMs'] = number;
+        break;
+      }
+      case '--timeout': {
+        const seconds = Number(value());
+        if (!Number.isFinite(seconds) || seconds <= 0) {
+          return { kind: 'error', message: '--timeout needs a number of seconds' };
+        }
+        options.timeoutSeconds = seconds;
         break;
       }
       case '--lister': {

@@ -1,8 +1,50 @@
 import * as fs from 'node:fs';
-import { ProcessRecord, RunRecord } from '../core/model/processRecord';
+import { Diagnosis } from '../core/diagnosis/deadlocks';
+import { ProcessRecord, RunRecord, StackDump } from '../core/model/processRecord';
+import { currentWait } from '../core/model/threadsAndWaits';
+import { frameFile, unavailableText } from '../core/present/stacksText';
+import { diagnosisText, NameOf } from '../core/present/waitText';
+
+/** What a process is blocked in: a join() of a child, or a call the tracer reported. */
+export type WaitingFor = { kind: string; call: string; on: string | null; since: number; file: string | null; line: number | null };
+
+/** What `record` waits for now, if anything; `nameOf` names a joined child. */
+export function waitingFor(record: ProcessRecord, nameOf: (pid: number) => string | undefined): WaitingFor | null {
+  if (record.state === 'joining' && record.joiningPid !== undefined) {
+    const since = record.joins.at(-1)?.enteredAt ?? record.startedAt ?? 0;
+    return { kind: 'join', call: 'Process.join', on: nameOf(record.joiningPid) ?? String(record.joiningPid), since, file: null, line: null };
+  }
+  const wait = currentWait(record);
+  return wait ? { kind: wait.kind, call: wait.call, on: wait.on, since: wait.enteredAt, file: wait.site?.file ?? null, line: wait.site?.line ?? null } : null;
+}
+
+function stacksJson(dump: StackDump | undefined): unknown {
+  if (!dump) {
+    return null;
+  }
+  if (dump.unavailable) {
+    return { takenAt: dump.takenAt, unavailable: unavailableText(dump.unavailable) };
+  }
+  return dump.threads.map((stack) => ({
+    thread: stack.name,
+    tid: stack.tid,
+    frames: stack.frames.map((frame) => ({ file: frameFile(frame.file, dump), line: frame.line, function: frame.function })),
+  }));
+}
+
+export function diagnosisJson(diagnosis: Diagnosis, nameOf: NameOf): Record<string, unknown> {
+  return { ...diagnosis, ...diagnosisText(diagnosis, nameOf) };
+}
+
+/** What was true at the moment the stacks were taken: the summary keeps it after the stop ended every wait. */
+export interface AtDump {
+  readonly waitingFor: ReadonlyMap<string, WaitingFor>;
+  readonly diagnoses: readonly Record<string, unknown>[];
+}
 
 /** The fields of a process in the CLI's JSON lines; tests and CI logs read these. */
-export function processJson(record: ProcessRecord): Record<string, unknown> {
+export function processJson(record: ProcessRecord, nameOf: (pid: number) => string | undefined = () => undefined, atDump?: AtDump): Record<string, unknown> {
+  const diagnosis = atDump?.diagnoses.find((d) => d.pid === record.pid);
   return {
     pid: record.pid,
     ppid: record.ppid ?? null,
@@ -28,6 +70,19 @@ export function processJson(record: ProcessRecord): Record<string, unknown> {
     startedAt: record.startedAt ?? null,
     endedAt: record.endedAt ?? null,
     signalsRequested: record.signalsRequested,
+    threads: record.threads.map((t) => ({
+      name: t.name,
+      daemon: t.daemon,
+      alive: t.endedAt === undefined,
+      main: t.main,
+      tid: t.tid,
+      nativeId: t.nativeId,
+      target: t.target ?? null,
+    })),
+    osThreadCount: record.osThreadCount ?? null,
+    waitingFor: waitingFor(record, nameOf) ?? atDump?.waitingFor.get(record.key) ?? null,
+    stacks: stacksJson(record.stacks),
+    diagnosis: diagnosis ?? null,
   };
 }
 

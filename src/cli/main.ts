@@ -6,7 +6,10 @@ import { LaunchError } from '../core/launch/launchedProgram';
 import { chooseLister } from '../core/scan/chooseLister';
 import { LaunchedRun, ProcessTracker } from '../core/tracking/processTracker';
 import { parseCliArguments, RunArguments, USAGE } from './cliArguments';
-import { JsonLinesFile, processJson, runJson } from './jsonReport';
+import { diagnoseRun } from '../core/diagnosis/deadlocks';
+import { isAlive } from '../core/model/processRecord';
+import { renderStacks } from '../core/present/stacksText';
+import { AtDump, diagnosisJson, JsonLinesFile, processJson, runJson, waitingFor, WaitingFor } from './jsonReport';
 import { renderRunTree } from './treeText';
 
 /** The bundle lives in dist/; the tracer ships beside it in tracer/. */
@@ -42,9 +45,10 @@ async function runCommand(run: RunArguments): Promise<number> {
     }
   });
   const json = run.jsonFile ? new JsonLinesFile(run.jsonFile) : undefined;
+  const nameOf = (pid: number) => tracker.model.processesOf(tracker.model.runs()[0]?.id ?? '').find((r) => r.pid === pid)?.name;
   tracker.model.on('change', (change) => {
     change.runs.forEach((r) => json?.write({ type: 'run', ...runJson(r) }));
-    change.processes.forEach((p) => json?.write({ type: 'process', ...processJson(p) }));
+    change.processes.forEach((p) => json?.write({ type: 'process', ...processJson(p, nameOf) }));
   });
   let trackedRun: LaunchedRun;
   try {
@@ -62,31 +66,64 @@ async function runCommand(run: RunArguments): Promise<number> {
     scan: () => tracker.scanNow(),
   });
   let stopping = false;
-  const stop = (signal: NodeJS.Signals) => {
-    if (!stopping) {
-      stopping = true;
-      process.stderr.write(`\nproclens: ${signal}: stopping every process of the run\n`);
-      void control.stopRun(trackedRun.id, run.graceMs);
+  let timedOut = false;
+  let atDump: AtDump | undefined;
+  /** A hang's evidence first (every live process's stacks, what each waits for), then the stop. */
+  const stop = async (why: string) => {
+    if (stopping) {
+      return;
     }
+    stopping = true;
+    const live = tracker.model.processesOf(trackedRun.id).filter(isAlive);
+    if (live.some((r) => r.python)) {
+      process.stderr.write(`\nproclens: ${why}: the Python stacks of every live process follow\n`);
+      await tracker.takeStacks(trackedRun.id);
+      const now = Date.now();
+      const records = tracker.model.processesOf(trackedRun.id);
+      const named = (pid: number) => `${nameOf(pid) ?? '?'} (PID ${pid})`;
+      const waits = new Map<string, WaitingFor>();
+      for (const record of records) {
+        const wait = waitingFor(record, nameOf);
+        if (wait) {
+          waits.set(record.key, wait);
+        }
+      }
+      atDump = { waitingFor: waits, diagnoses: diagnoseRun(records, now).map((d) => diagnosisJson(d, named)) };
+      process.stderr.write(renderStacks(trackedRun.record, records, now) + '\n');
+    }
+    process.stderr.write(`proclens: ${why}: stopping every process of the run\n`);
+    await control.stopRun(trackedRun.id, run.graceMs);
   };
+  const onSignal = (signal: NodeJS.Signals) => void stop(signal);
   const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-  signals.forEach((s) => process.on(s, stop));
+  signals.forEach((s) => process.on(s, onSignal));
+  const timer =
+    run.timeoutSeconds === undefined
+      ? undefined
+      : setTimeout(() => {
+          timedOut = true;
+          void stop(`still running after ${run.timeoutSeconds} s (--timeout)`);
+        }, run.timeoutSeconds * 1000);
 
   const finished = await trackedRun.finished;
+  clearTimeout(timer);
   const records = tracker.model.processesOf(finished.id);
   json?.write({
     type: 'summary',
     run: runJson(finished),
-    processes: records.map(processJson),
+    processes: records.map((r) => processJson(r, nameOf, atDump)),
+    diagnoses: atDump?.diagnoses ?? [],
+    timedOut,
     tracer: trackedRun.events.stats,
   });
   json?.close();
   if (!json) {
     process.stderr.write(renderRunTree(finished, records) + '\n');
   }
-  signals.forEach((s) => process.off(s, stop));
+  signals.forEach((s) => process.off(s, onSignal));
   await tracker.dispose();
-  return shellExitCode(finished.exitCode);
+  // As timeout(1) does: a CI log tells "it hung" from "it failed".
+  return timedOut ? 124 : shellExitCode(finished.exitCode);
 }
 
 async function main(argv: string[]): Promise<number> {

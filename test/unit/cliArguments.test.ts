@@ -24,3 +24,11 @@ test('help, version and mistakes', () => {
   assert.equal(parseCliArguments(['run', '--lister', 'top', '--', 'x']).kind, 'error');
   assert.equal(parseCliArguments(['run', '--colour', '--', 'x']).kind, 'error');
 });
+
+test('--timeout takes seconds, fractions included; nothing else', () => {
+  assert.deepEqual(parseCliArguments(['run', '--timeout', '5', '--', 'x.py']), { kind: 'run', run: { timeoutSeconds: 5, command: ['x.py'] } });
+  assert.deepEqual(parseCliArguments(['run', '--timeout=0.5', 'x.py']), { kind: 'run', run: { timeoutSeconds: 0.5, command: ['x.py'] } });
+  for (const bad of ['0', '-1', 'soon', '']) {
+    assert.deepEqual(parseCliArguments(['run', `--timeout=${bad}`, '--', 'x']), { kind: 'error', message: '--timeout needs a number of seconds' }, bad);
+  }
+});

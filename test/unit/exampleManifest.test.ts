@@ -11,7 +11,8 @@ test('the shipped manifest lists every example file, each in both languages', ()
   const files = fs.readdirSync(EXAMPLES).filter((f) => f.endsWith('.py')).sort();
   assert.deepEqual(examples.map((e) => e.file).sort(), files);
   for (const example of examples) {
-    assert.match(example.section, /^§\d+$/);
+    // A lesson's section, or none for the programs ProcLens adds to it (why is it stuck?).
+    assert.match(example.section, /^(§\d+)?$/);
     assert.ok(example.title.en && example.title['zh-cn'] && example.expect.en && example.expect['zh-cn'], example.id);
     assert.ok(!example.needs || examples.some((e) => e.id === example.needs), `${example.id} needs a known example`);
   }

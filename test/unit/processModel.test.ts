@@ -262,3 +262,29 @@ test('a child the fork server reaped is a zombie to Python until its parent join
   apply({ kind: 'reaped', pid: 100, time: 6, child: 151, code: -15 });
   assert.deepEqual([child.state, child.reapedAt], ['exited', 6]);
 });
+
+test("a process's threads and waits: named at hello and start, blocked until woken, all ended with the process", async () => {
+  const { model, apply } = modelWithRun();
+  apply({ kind: 'hello', pid: 100, ppid: 1, time: 10, executable: 'python3', argv: ['main.py'], pythonVersion: '3.13.0', thread: { tid: 1, nativeId: 100, name: 'MainThread' }, stackSignal: 63 });
+  apply({ kind: 'thread', pid: 100, time: 20, tid: 2, nativeId: 101, name: 'Reader', daemon: true, target: null });
+  apply({ kind: 'wait', pid: 100, time: 30, tid: 2, wait: 'queue-get', call: 'Queue.get', on: null, timeout: null, site: { file: '/x/main.py', line: 7 }, bytes: null });
+  apply({ kind: 'wait', pid: 100, time: 40, tid: 1, wait: 'thread-join', call: 'Thread.join', on: 'Reader', timeout: null, site: null, bytes: null });
+  await settle();
+  const top = model.find('r', 100)!;
+  assert.equal(top.stackSignal, 63);
+  assert.deepEqual(top.threads.map((t) => [t.name, t.main, t.daemon, t.waiting?.call]), [['MainThread', true, false, 'Thread.join'], ['Reader', false, true, 'Queue.get']]);
+  apply({ kind: 'woke', pid: 100, time: 50, tid: 2 });
+  apply({ kind: 'thread-end', pid: 100, time: 51, tid: 2, name: 'Reader' });
+  apply({ kind: 'woke', pid: 100, time: 52, tid: 1 });
+  assert.deepEqual(top.waits.map((w) => [w.call, w.enteredAt, w.leftAt]), [['Queue.get', 30, 50], ['Thread.join', 40, 52]]);
+  assert.deepEqual(top.threads.map((t) => [t.endedAt, t.waiting]), [[undefined, undefined], [51, undefined]]);
+  apply({ kind: 'wait', pid: 100, time: 60, tid: 1, wait: 'lock', call: 'Lock.acquire', on: null, timeout: null, site: null, bytes: null });
+  apply({ kind: 'stacks', pid: 100, time: 61, stackSignal: null });
+  assert.equal(top.stackSignal, null, 'the program took the signal: no more asking');
+  model.applyScan([], 100);
+  await settle();
+  assert.equal(top.state, 'exited');
+  assert.notEqual(top.endedAt, undefined);
+  assert.deepEqual(top.threads.map((t) => [t.endedAt, t.waiting]), [[top.endedAt, undefined], [51, undefined]]);
+  assert.equal(top.waits.at(-1)!.leftAt, top.endedAt, 'an open wait ends with its process');
+});

@@ -33,6 +33,8 @@ const record = (pid: number, extra: Partial<ProcessRecord> = {}): ProcessRecord 
   traced: true,
   signalsRequested: [],
   joins: [],
+  threads: [],
+  waits: [],
   ...extra,
 });
 

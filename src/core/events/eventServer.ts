@@ -63,6 +63,15 @@ export class EventServer extends EventEmitter<EventServerEvents> {
     return this.addressText;
   }
 
+  /**
+   * Where each traced process writes its stack dumps (`<pid>.stack`, see
+   * takeStacks): in the same private folder as the socket. Undefined on
+   * Windows, which has no signal to ask for them.
+   */
+  get stacksFolder(): string | undefined {
+    return this.folder && path.join(this.folder, 'stacks');
+  }
+
   /** Open tracer connections. Each closes when its process exits, after its last line. */
   get connectionCount(): number {
     return this.sockets.size;
@@ -79,6 +88,7 @@ export class EventServer extends EventEmitter<EventServerEvents> {
     const base = os.tmpdir().length <= 60 ? os.tmpdir() : '/tmp';
     this.folder = fs.mkdtempSync(path.join(base, 'proclens-'));
     fs.chmodSync(this.folder, 0o700);
+    fs.mkdirSync(path.join(this.folder, 'stacks'), { mode: 0o700 });
     const socketPath = path.join(this.folder, 'events.sock');
     await this.listenOn({ path: socketPath });
     this.addressText = `unix:${socketPath}`;

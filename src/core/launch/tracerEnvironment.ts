@@ -6,6 +6,8 @@ export interface TracerConnection {
   readonly directory: string;
   readonly address: string;
   readonly token: string;
+  /** Where processes write their stack dumps; unset where they cannot be asked for (Windows). */
+  readonly stacksFolder?: string;
 }
 
 /**
@@ -19,6 +21,12 @@ export function tracerEnvironment(base: NodeJS.ProcessEnv, tracer: TracerConnect
     env.PYTHONPATH = [tracer.directory, base.PYTHONPATH].filter(Boolean).join(path.delimiter);
     env.PROCLENS_ADDR = tracer.address;
     env.PROCLENS_TOKEN = tracer.token;
+    if (tracer.stacksFolder) {
+      env.PROCLENS_STACKS = tracer.stacksFolder;
+    } else {
+      // Only ProcLens's own folder is ever written to, never one the environment happened to name.
+      delete env.PROCLENS_STACKS;
+    }
   }
   return env;
 }

@@ -1,6 +1,7 @@
 import { signalOfExitCode } from './exitCodes';
 import { ModelStore } from './modelStore';
 import { isAlive, ProcessRecord } from './processRecord';
+import { threadsEnded } from './threadsAndWaits';
 
 /*
  * How a process ends, one step at a time. The tracer can only say that the
@@ -26,6 +27,7 @@ export function becameZombie(store: ModelStore, record: ProcessRecord, exitCode:
   record.state = 'zombie';
   record.joiningPid = undefined;
   record.endedAt ??= at;
+  threadsEnded(record, record.endedAt);
   // The OS's wait status is the truth; without it, what the process reported is the best evidence.
   record.exitCodeSettled ||= exitCode !== null;
   record.exitCode = exitCode ?? record.exitCode ?? reportedCode(record);
@@ -49,6 +51,7 @@ export function ended(store: ModelStore, record: ProcessRecord, exitCode: number
   }
   record.signal = signalOfExitCode(record.exitCode);
   record.endedAt = endedAt;
+  threadsEnded(record, endedAt);
   record.state = 'exited';
   record.joiningPid = undefined;
   record.cpuPercent = undefined;

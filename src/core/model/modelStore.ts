@@ -118,6 +118,8 @@ export class ModelStore {
       traced: false,
       signalsRequested: [],
       joins: [],
+      threads: [],
+      waits: [],
       seenAt: this.now(),
       startedAt,
     };

@@ -7,7 +7,7 @@ import { signalOfExitCode } from './exitCodes';
 import { ended } from './lifecycle';
 import { couldBe, isRunMember } from './membership';
 import { ModelStore } from './modelStore';
-import { ProcessRecord, RunRecord } from './processRecord';
+import { ProcessRecord, RunRecord, StackDump } from './processRecord';
 import { confirm, Listing, scanRun } from './scanNews';
 import { applyTracerEvent } from './tracerNews';
 
@@ -149,6 +149,17 @@ export class ProcessModel extends EventEmitter<ProcessModelEvents> {
     }
   }
 
+  /** Keeps the stack dumps just taken (see takeStacks), each on its record. */
+  stacksTaken(dumps: ReadonlyMap<string, StackDump>): void {
+    for (const [key, dump] of dumps) {
+      const record = this.store.get(key);
+      if (record) {
+        record.stacks = dump;
+        this.store.touch(record);
+      }
+    }
+  }
+
   /** Records a signal that ProcLens itself sent (shown in the tooltip and timeline). */
   signalRequested(record: ProcessRecord, signal: string): void {
     record.signalsRequested.push({ signal, by: 0, time: this.now() });
@@ -245,6 +256,7 @@ export class ProcessModel extends EventEmitter<ProcessModelEvents> {
   private sampleResources(record: ProcessRecord, snapshot: ProcessSnapshot, now: number): void {
     // Resource figures change on every scan; they are read on demand (tooltips), so they fire no change.
     record.rssBytes = snapshot.rssBytes;
+    record.osThreadCount = snapshot.threadCount;
     if (snapshot.cpuPercent !== undefined) {
       record.cpuPercent = snapshot.cpuPercent;
     } else if (snapshot.cpuMs !== undefined) {

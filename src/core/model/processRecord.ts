@@ -1,4 +1,4 @@
-import { SourceSite, TargetSite } from '../protocol/tracerEvents';
+import { SourceSite, TargetSite, WaitKind } from '../protocol/tracerEvents';
 
 /**
  * `running`: alive. `joining`: alive and blocked in `join()` on a child.
@@ -33,6 +33,84 @@ export interface JoinSpan {
   readonly enteredAt: number;
   /** Unset while still blocked. */
   leftAt?: number;
+}
+
+/**
+ * One blocking call a thread made that could not return at once, as the
+ * tracer reported it (it tries the non-blocking form first): the timeline
+ * draws it as a blocked stretch, the row says it while it lasts.
+ */
+export interface WaitSpan {
+  /** The thread (`threading.get_ident()`). */
+  readonly tid: number;
+  readonly kind: WaitKind;
+  /** What the program called: `Queue.get`, `Lock.acquire`, `Pool.map`… */
+  readonly call: string;
+  /** What it waits on, in words, when the tracer knows (`3 results`, `Queue feeder still writing 1.0 MB`). */
+  readonly on: string | null;
+  readonly timeout: number | null;
+  /** The program's line that made the call. */
+  readonly site: SourceSite | null;
+  /** For `queue-feeder`: bytes the feeder thread still writes. */
+  readonly bytes: number | null;
+  readonly enteredAt: number;
+  /** Unset while still blocked. */
+  leftAt?: number;
+}
+
+/** A Python thread of a process, as the tracer named it. */
+export interface ThreadRecord {
+  /** `threading.get_ident()`: the number faulthandler prints as `Thread 0x…`. */
+  readonly tid: number;
+  nativeId: number | null;
+  name: string;
+  daemon: boolean;
+  /** The process's main thread (in a forked child: the thread that forked). */
+  readonly main: boolean;
+  target?: TargetSite;
+  startedAt?: number;
+  /** When its run ended; unset while alive (and for the main thread, which ends with its process). */
+  endedAt?: number;
+  /** The call it is blocked in now, if any (also in `ProcessRecord.waits`). */
+  waiting?: WaitSpan;
+}
+
+/** One frame of a Python stack; `function` is the code's name. */
+export interface StackFrame {
+  readonly file: string;
+  readonly line: number | null;
+  readonly function: string;
+}
+
+/** One thread's stack at the moment of a dump, innermost frame last (like a traceback). */
+export interface ThreadStack {
+  readonly tid: number;
+  /** The thread's name if the tracer named it; else null (a thread Python did not start). */
+  readonly name: string | null;
+  /** The thread the signal interrupted. */
+  readonly current: boolean;
+  readonly frames: readonly StackFrame[];
+  /** faulthandler printed `...`: frames beyond its depth limit were left out. */
+  readonly truncated: boolean;
+}
+
+/**
+ * Why a process has no stacks: `not-python` (no tracer in it), `no-signal`
+ * (its tracer could not register one: no real-time signals, or the program
+ * took it), `not-confirmed` (the OS never confirmed it as part of the run:
+ * it is never signalled), `ended`, `no-handler` (the OS shows no handler for
+ * the signal now: it exec'd another program; signalling would end it),
+ * `no-answer` (nothing written within the time allowed).
+ */
+export type StacksUnavailable = 'not-python' | 'no-signal' | 'not-confirmed' | 'ended' | 'no-handler' | 'no-answer';
+
+/** A stack dump of one process: its threads' stacks, or why there are none. */
+export interface StackDump {
+  readonly takenAt: number;
+  readonly threads: readonly ThreadStack[];
+  /** The process's working folder then: relative file names in frames are relative to it. */
+  readonly cwd?: string;
+  readonly unavailable?: StacksUnavailable;
 }
 
 /** Everything known about one process. Keyed by `key`, since pids are reused. */
@@ -81,6 +159,16 @@ export interface ProcessRecord {
   joinTimeout?: number | null;
   /** Every join() it called, oldest first. */
   joins: JoinSpan[];
+  /** Its Python threads the tracer saw, the main thread first; ended ones stay listed. */
+  threads: ThreadRecord[];
+  /** Threads the OS counts (Python's and native ones), from the last scan. */
+  osThreadCount?: number;
+  /** Blocking calls its threads made, oldest first (the latest ones only: see MAX_WAITS_KEPT). */
+  waits: WaitSpan[];
+  /** The signal its tracer registered for stack dumps; unset or null when it cannot dump them. */
+  stackSignal?: number | null;
+  /** The last stack dump taken of it. */
+  stacks?: StackDump;
   /** Undefined while running; null when it ended but the code cannot be known. */
   exitCode?: number | null;
   /** The exit code came from the OS's wait status or the parent's reaping: nothing later replaces it. */

@@ -4,6 +4,7 @@ import { START_TIME_SLACK_MS } from './membership';
 import { ModelStore } from './modelStore';
 import { commandName, helperRole, pythonProgramName } from './processNames';
 import { isAlive, ProcessKind, ProcessRecord, RunRecord } from './processRecord';
+import { mainThreadSaidHello, threadEnded, threadStarted, waitBegan, waitEnded } from './threadsAndWaits';
 
 /** What applying a tracer message needs besides the store. */
 export interface TracerContext {
@@ -77,6 +78,12 @@ export function applyTracerEvent(context: TracerContext, run: RunRecord, event: 
       }
       return;
     }
+    case 'thread':
+    case 'thread-end':
+    case 'wait':
+    case 'woke':
+    case 'stacks':
+      return onThreadNews(store, run, event);
     case 'reaped': {
       const child = reapedRecord(store, run, event);
       if (child && child.kind === 'mp-child' && child.parentPid !== undefined && child.parentPid !== event.pid) {
@@ -102,6 +109,10 @@ function onHello(context: TracerContext, run: RunRecord, event: EventOf<'hello'>
   record.python = true;
   record.traced = true;
   record.pythonVersion = event.pythonVersion;
+  if (event.stackSignal !== undefined) {
+    record.stackSignal = event.stackSignal;
+  }
+  mainThreadSaidHello(record, event);
   const role = helperRole(event.argv);
   if (record.kind === 'program') {
     record.name = 'MainProcess';
@@ -117,6 +128,32 @@ function onHello(context: TracerContext, run: RunRecord, event: EventOf<'hello'>
   // A forked child says hello with its parent's argv: its own command line is the same.
   record.commandLine = event.argv.length ? [...event.argv] : record.commandLine;
   context.store.touch(record);
+}
+
+/** News a process gives about its own threads: only while it is alive does it change anything. */
+function onThreadNews(store: ModelStore, run: RunRecord, event: EventOf<'thread' | 'thread-end' | 'wait' | 'woke' | 'stacks'>): void {
+  const record = store.findAt(run.id, event.pid, event.time);
+  if (!record || !isAlive(record)) {
+    return;
+  }
+  switch (event.kind) {
+    case 'thread':
+      threadStarted(record, event);
+      break;
+    case 'thread-end':
+      threadEnded(record, event);
+      break;
+    case 'wait':
+      waitBegan(record, event);
+      break;
+    case 'woke':
+      waitEnded(record, event);
+      break;
+    case 'stacks':
+      record.stackSignal = event.stackSignal;
+      break;
+  }
+  store.touch(record);
 }
 
 /**

@@ -1,4 +1,6 @@
 import { ProcessRecord, RunRecord } from '../model/processRecord';
+import { currentWait } from '../model/threadsAndWaits';
+import { waitWithDuration } from './waitText';
 
 /**
  * Turns a message with {0}-style placeholders into text. The extension passes
@@ -59,8 +61,14 @@ export function processDescription(
   record: ProcessRecord,
   joiningName: string | undefined,
   t: Translate = plainText,
+  now?: number,
 ): string {
   const parts = [t('PID {0}', record.pid), stateText(record, joiningName, t)];
+  // A blocked call says more than `alive`; only a caller with a clock can say for how long.
+  const wait = now !== undefined && record.state !== 'joining' ? currentWait(record) : undefined;
+  if (wait) {
+    parts[1] = waitWithDuration(wait, now!, t);
+  }
   if (record.state === 'exited' && !record.signal && record.startedAt && record.endedAt) {
     parts.push(formatDuration(record.endedAt - record.startedAt));
   }

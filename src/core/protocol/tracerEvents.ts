@@ -28,6 +28,18 @@ export interface HelloEvent extends EventBase {
   readonly executable: string;
   readonly argv: readonly string[];
   readonly pythonVersion: string;
+  /** The thread that said hello: the main thread, or in a forked child the thread that forked. */
+  readonly thread?: ThreadIdentity | null;
+  /** The real-time signal that makes this process dump its stacks (see StacksEvent); null when unavailable. */
+  readonly stackSignal?: number | null;
+}
+
+/** A thread as Python knows it: `tid` is `threading.get_ident()`, the number faulthandler prints. */
+export interface ThreadIdentity {
+  readonly tid: number;
+  /** The OS's thread id (`threading.get_native_id()`, 3.8+). */
+  readonly nativeId: number | null;
+  readonly name: string;
 }
 
 /** The parent started a `Process`; `child` is its pid. */
@@ -106,6 +118,69 @@ export interface ReapedEvent extends EventBase {
   readonly code: number | null;
 }
 
+/** A `threading.Thread` began running. */
+export interface ThreadEvent extends EventBase, ThreadIdentity {
+  readonly kind: 'thread';
+  readonly daemon: boolean;
+  readonly target: TargetSite | null;
+}
+
+/** A `threading.Thread`'s run ended. */
+export interface ThreadEndEvent extends EventBase {
+  readonly kind: 'thread-end';
+  readonly tid: number;
+  readonly name: string | null;
+}
+
+/** What a blocking call waits for; see WaitEvent. */
+export const WAIT_KINDS = [
+  'queue-get',
+  'queue-put',
+  'queue-join',
+  'queue-feeder',
+  'lock',
+  'semaphore',
+  'event',
+  'condition',
+  'barrier',
+  'recv',
+  'pool',
+  'thread-join',
+] as const;
+export type WaitKind = (typeof WAIT_KINDS)[number];
+
+/**
+ * Thread `tid` entered a call of multiprocessing or threading that could not
+ * return at once (the tracer tried the non-blocking form first): it is blocked
+ * until the matching WokeEvent.
+ */
+export interface WaitEvent extends EventBase {
+  readonly kind: 'wait';
+  readonly tid: number;
+  readonly wait: WaitKind;
+  /** What the program called, e.g. `Queue.get`, `Pool.map`. */
+  readonly call: string;
+  /** What it waits on, in words (`3 results`, `Queue feeder still writing 1.0 MB`), when the tracer knows. */
+  readonly on: string | null;
+  readonly timeout: number | null;
+  /** The program's line that made the call. */
+  readonly site: SourceSite | null;
+  /** For `queue-feeder`: the bytes the feeder thread is still writing. */
+  readonly bytes: number | null;
+}
+
+/** The blocking call of thread `tid` returned (or raised). */
+export interface WokeEvent extends EventBase {
+  readonly kind: 'woke';
+  readonly tid: number;
+}
+
+/** The stack-dump signal changed after hello: null when the program took that signal for itself. */
+export interface StacksEvent extends EventBase {
+  readonly kind: 'stacks';
+  readonly stackSignal: number | null;
+}
+
 export type TracerEvent =
   | HelloEvent
   | StartEvent
@@ -116,7 +191,12 @@ export type TracerEvent =
   | SignalEvent
   | ForkEvent
   | PopenEvent
-  | ReapedEvent;
+  | ReapedEvent
+  | ThreadEvent
+  | ThreadEndEvent
+  | WaitEvent
+  | WokeEvent
+  | StacksEvent;
 
 export type DecodeResult = { ok: true; event: TracerEvent } | { ok: false; reason: string };
 
@@ -126,6 +206,9 @@ const isPid = (value: unknown): value is number => Number.isInteger(value) && (v
 const isInt = (value: unknown): value is number => Number.isInteger(value);
 const isString = (value: unknown): value is string => typeof value === 'string';
 const intOrNull = (value: unknown): number | null => (isInt(value) ? value : null);
+const isTid = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) > 0;
+const signalOrNull = (value: unknown): number | null => (isInt(value) && value > 0 && value < 128 ? value : null);
+const isWaitKind = (value: unknown): value is WaitKind => (WAIT_KINDS as readonly unknown[]).includes(value);
 
 function site(value: unknown): SourceSite | null {
   if (typeof value !== 'object' || value === null) {
@@ -152,6 +235,8 @@ function decodeFields(kind: string, m: Json, base: EventBase): TracerEvent | str
         executable: isString(m.exe) ? m.exe : '',
         argv: Array.isArray(m.argv) ? m.argv.filter(isString) : [],
         pythonVersion: isString(m.py) ? m.py : '',
+        thread: isTid(m.tid) ? { tid: m.tid, nativeId: intOrNull(m.native), name: isString(m.thread) ? m.thread : 'MainThread' } : null,
+        stackSignal: signalOrNull(m.stk),
       };
     case 'start':
       if (!isPid(m.child) || !isString(m.name)) return 'start without child or name';
@@ -195,6 +280,30 @@ function decodeFields(kind: string, m: Json, base: EventBase): TracerEvent | str
     case 'reaped':
       if (!isPid(m.child)) return 'reaped without child';
       return { kind, ...base, child: m.child, code: intOrNull(m.code) };
+    case 'thread':
+      if (!isTid(m.tid) || !isString(m.name)) return 'thread without tid or name';
+      return { kind, ...base, tid: m.tid, nativeId: intOrNull(m.native), name: m.name, daemon: m.daemon === true, target: target(m.target) };
+    case 'thread-end':
+      if (!isTid(m.tid)) return 'thread-end without tid';
+      return { kind, ...base, tid: m.tid, name: isString(m.name) ? m.name : null };
+    case 'wait':
+      if (!isTid(m.tid) || !isWaitKind(m.kind) || !isString(m.call)) return 'wait without tid, a known kind or call';
+      return {
+        kind,
+        ...base,
+        tid: m.tid,
+        wait: m.kind,
+        call: m.call,
+        on: isString(m.on) ? m.on : null,
+        timeout: typeof m.timeout === 'number' ? m.timeout : null,
+        site: site(m.site),
+        bytes: isInt(m.bytes) && m.bytes >= 0 ? m.bytes : null,
+      };
+    case 'woke':
+      if (!isTid(m.tid)) return 'woke without tid';
+      return { kind, ...base, tid: m.tid };
+    case 'stacks':
+      return { kind, ...base, stackSignal: signalOrNull(m.stk) };
     default:
       return `unknown event "${kind}"`;
   }

@@ -78,6 +78,7 @@ export class LinuxProcLister implements ProcessLister {
       sessionId: stat.session,
       cpuMs: ((stat.userTicks + stat.systemTicks) * 1000) / CLOCK_TICKS_PER_SECOND,
       rssBytes: stat.rssPages * this.pageBytes,
+      threadCount: stat.threads,
       waitStatus: zombie ? stat.exitCode : undefined,
     };
   }

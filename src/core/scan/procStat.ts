@@ -17,6 +17,8 @@ export interface ProcStat {
   /** Field 22: clock ticks after boot. With the pid, it names one process for ever. */
   readonly startTicks: number;
   readonly rssPages: number;
+  /** Field 20: threads, Python's and native ones. */
+  readonly threads: number;
   /** Field 52 (Linux 3.5+): the waitpid() status, meaningful for a zombie. */
   readonly exitCode: number | undefined;
 }
@@ -50,6 +52,7 @@ export function parseProcStat(text: string): ProcStat | undefined {
     systemTicks: field(15),
     startTicks: field(22),
     rssPages: field(24),
+    threads: field(20),
     exitCode: rest.length >= 50 ? field(52) : undefined,
   };
 }

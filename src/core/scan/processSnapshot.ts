@@ -20,6 +20,8 @@ export interface ProcessSnapshot {
   /** CPU use in percent of one core, when the lister measures it itself. */
   readonly cpuPercent?: number;
   readonly rssBytes?: number;
+  /** Threads the OS counts in the process (Linux). */
+  readonly threadCount?: number;
   /** For a zombie: the status its parent will get from waitpid(). */
   readonly waitStatus?: number;
 }

@@ -3,9 +3,11 @@ import { EventServer } from '../events/eventServer';
 import { LaunchedProgram, LaunchError } from '../launch/launchedProgram';
 import { tracerEnvironment } from '../launch/tracerEnvironment';
 import { ProcessModel } from '../model/processModel';
-import { RunRecord } from '../model/processRecord';
+import { isAlive, ProcessRecord, RunRecord } from '../model/processRecord';
 import { chooseLister } from '../scan/chooseLister';
 import { ProcessLister } from '../scan/processSnapshot';
+import { handlesSignal, workingFolder } from '../scan/procStatus';
+import { takeStacks } from '../stacks/stackRequest';
 
 export interface TrackerOptions {
   /** The folder holding the Python tracer (sitecustomize.py). */
@@ -130,6 +132,7 @@ export class ProcessTracker extends EventEmitter<TrackerEvents> {
           directory: this.options.tracerDirectory,
           address: events.address,
           token: events.token,
+          stacksFolder: events.stacksFolder,
         }),
         stdio: options.stdio ?? 'pipe',
       });
@@ -206,6 +209,35 @@ export class ProcessTracker extends EventEmitter<TrackerEvents> {
 
   find(runId: string): TrackedRun | undefined {
     return this.live.get(runId)?.run;
+  }
+
+  /**
+   * Takes the Python stacks of every live process of a live run (or of the
+   * one process `pid`), keeps them on their records (`stacks`) and returns
+   * those records. A process that cannot be asked safely gets the reason.
+   */
+  async takeStacks(runId: string, pid?: number): Promise<ProcessRecord[]> {
+    const records = this.model.processesOf(runId).filter((r) => isAlive(r) && (pid === undefined || r.pid === pid));
+    const folder = this.live.get(runId)?.run.events?.stacksFolder;
+    if (!records.length) {
+      return [];
+    }
+    if (!folder) {
+      // An adopted run (no tracer connection) or Windows: nobody registered a signal.
+      this.model.stacksTaken(new Map(records.map((r) => [r.key, { takenAt: Date.now(), threads: [], unavailable: r.python ? 'no-signal' : 'not-python' }])));
+      return records;
+    }
+    // Only Linux shows which signals a process handles; elsewhere nothing is asked (never act on a guess).
+    const linux = process.platform === 'linux';
+    const dumps = await takeStacks(records, {
+      folder,
+      identify: (p) => this.lister.identify(p),
+      handlesSignal: linux ? handlesSignal : async () => false,
+      workingFolder: linux ? workingFolder : undefined,
+    });
+    this.model.stacksTaken(dumps);
+    this.model.flushNow(true);
+    return records;
   }
 
   /** Stops scanning and closes every tracer connection. Does not signal anything: see ProcessControl.stopRun. */

@@ -35,7 +35,7 @@ export class ExamplesView implements vscode.TreeDataProvider<ExamplesNode> {
   getTreeItem(node: ExamplesNode): vscode.TreeItem {
     if (isSection(node)) {
       const title = inLanguage(node.examples[0].sectionTitle, this.language);
-      const item = new vscode.TreeItem(`${node.section} ${title}`, vscode.TreeItemCollapsibleState.Expanded);
+      const item = new vscode.TreeItem(`${node.section} ${title}`.trim(), vscode.TreeItemCollapsibleState.Expanded);
       item.id = `section:${node.section}`;
       item.iconPath = new vscode.ThemeIcon('book');
       return item;

@@ -21,8 +21,8 @@
 #     program imports them; os.fork and os.wait* are wrapped at start-up, since
 #     subprocess keeps its own reference to os.waitpid from its import on;
 #   - a wrapped blocking call behaves exactly as the original: the tracer only
-#     tries the call's non-blocking form first (which decides nothing the
-#     blocking form would not) and reports around the real call;
+#     makes it in two parts, a quiet first one (non-blocking, or for a moment)
+#     and, if that did not do, the rest, reported;
 #   - it never waits for a child itself: that would take the exit status from
 #     the program;
 #   - the stack dump signal is only ever one nobody else uses (default
@@ -596,15 +596,24 @@ def _leaving_image():
     _channel.flush(_EXIT_FLUSH)
 
 
-# What a thread waits for. Each wrapped blocking call first tries its
-# non-blocking form (the probe), which the blocking form would have done first
-# in effect: if that succeeds, its result is the call's and nothing is sent.
-# Otherwise the thread is about to block: `wait` is sent, the original call is
-# made as the program made it, and `woke` follows whatever its outcome. Only a
-# thread's outermost wrapped call reports (Queue.get waits on a Condition;
-# Event.wait takes a Lock): _inside holds the threads that are in one, or in
-# its probe.
+# What a thread waits for. Each wrapped blocking call is first tried quietly
+# (the probe): in its non-blocking form, or for at most _GRACE (waiting for a
+# pipe to have input, or the call itself with that timeout where a call that
+# times out takes nothing with it: a lock's, a semaphore's or a queue's count,
+# an event's flag, a thread's end); if that succeeds, its result is the call's
+# and nothing is sent. Otherwise the thread is blocked: `wait` is sent, the
+# call is made again for the rest of the program's timeout, and `woke`
+# follows whatever its outcome. Only a thread's outermost wrapped call reports
+# (Queue.get waits on a Condition; Event.wait takes a Lock): _inside holds the
+# threads that are in one, or in its probe.
 _inside = {}
+# Most waits of a busy program (a queue or a pipe between two workers, a lock
+# taken in turn) end within this; reporting each would cost it more than the
+# wait itself, and say nothing about where it is stuck.
+_GRACE = 0.02
+_monotonic = time.monotonic
+# select.poll, once multiprocessing.connection is imported (see _has_input).
+_new_poller = None
 _LIB_PREFIX = _LIB_DIR + os.sep
 _QUIET_DIRS = (_MP_DIR + os.sep, _LIB_PREFIX + "concurrent" + os.sep)
 _QUIET_FILES = frozenset((_LIB_PREFIX + "threading.py", _LIB_PREFIX + "queue.py"))
@@ -629,6 +638,40 @@ def _not_blocking(timeout):
     """A timeout that makes the call return at once (or an odd one the original will refuse)."""
     try:
         return timeout is not None and timeout <= 0
+    except Exception:
+        return True
+
+
+def _first_part(timeout):
+    """How long to wait quietly first; None if the whole wait is no longer (or the timeout is odd): then it is not reported."""
+    if timeout is None:
+        return _GRACE
+    try:
+        return _GRACE if timeout > _GRACE else None
+    except Exception:
+        return None
+
+
+def _rest(timeout, started):
+    """What is left of the program's timeout (None: for ever) since `started`."""
+    return None if timeout is None else max(0.0, timeout - (_monotonic() - started))
+
+
+def _has_input(connection, timeout):
+    """Whether a multiprocessing Connection has something to read (data, its end, an error) within `timeout` seconds.
+
+    Its own poll() builds a selector each time (about 3 µs); a poll object of
+    our own, made for the call, costs a quarter of that. True when it cannot
+    tell (closed, write-only): the call that follows then says what is wrong,
+    at once, unreported.
+    """
+    try:
+        handle = connection._handle
+        if handle is None or not connection._readable:
+            return True
+        poller = _new_poller()
+        poller.register(handle, 1)  # POLLIN
+        return bool(poller.poll(timeout * 1000.0))
     except Exception:
         return True
 
@@ -687,22 +730,23 @@ def _blocked(tid, function, args, kind, call, on=None, timeout=None, forced=Fals
 
 
 def _make_get(empty, kind):
-    """Queue.get(block, timeout) of queue and multiprocessing: probed with block=False."""
+    """Queue.get(block, timeout) of queue and multiprocessing."""
 
     def make(original):
         def get(self, block=True, timeout=None):
-            if not block or _not_blocking(timeout):
-                return original(self, block, timeout)
+            first = _first_part(timeout) if block else None
             tid = _get_ident()
-            if tid in _inside:
+            if first is None or tid in _inside:
                 return original(self, block, timeout)
             _inside[tid] = True
             try:
+                started = _monotonic()
                 try:
-                    return original(self, False)
+                    return original(self, True, first)
                 except empty:
                     pass
-                return _blocked(tid, original, (self, block, timeout), kind, type(self).__name__ + ".get", None, timeout)
+                rest = (self, True, _rest(timeout, started))
+                return _blocked(tid, original, rest, kind, type(self).__name__ + ".get", None, timeout)
             finally:
                 _inside.pop(tid, None)
 
@@ -711,55 +755,102 @@ def _make_get(empty, kind):
     return make
 
 
-def _put_report(tid, original, args, full, timeout):
-    """The rest of a put(): the probe (block=False), then the real call if the queue is full."""
+def _make_mp_get(kind):
+    """multiprocessing Queue.get(block, timeout): waits quietly for its pipe to have something first."""
+
+    def make(original):
+        def get(self, block=True, timeout=None):
+            tid = _get_ident()
+            if tid in _inside:
+                return original(self, block, timeout)
+            first = _first_part(timeout) if block and not getattr(self, "_closed", False) else None
+            if first is None:
+                return original(self, block, timeout)
+            _inside[tid] = True
+            try:
+                started = _monotonic()
+                if _has_input(self._reader, first):
+                    return original(self, True, _rest(timeout, started))
+                rest = (self, True, _rest(timeout, started))
+                return _blocked(tid, original, rest, kind, type(self).__name__ + ".get", None, timeout)
+            finally:
+                _inside.pop(tid, None)
+
+        return get
+
+    return make
+
+
+def _put_report(tid, original, queue, item, timeout, first, full):
+    """The rest of a put() that may block: a quiet first part, then the reported rest if the queue is still full."""
     _inside[tid] = True
     try:
+        started = _monotonic()
         try:
-            return original(args[0], args[1], False)
+            return original(queue, item, True, first)
         except full:
             pass
-        return _blocked(tid, original, args, "queue-put", type(args[0]).__name__ + ".put", None, timeout)
+        rest = (queue, item, True, _rest(timeout, started))
+        return _blocked(tid, original, rest, "queue-put", type(queue).__name__ + ".put", None, timeout)
     finally:
         _inside.pop(tid, None)
 
 
-def _make_mp_put(full):
+def _make_mp_put(full, unbounded):
     def make(original):
         def put(self, obj, block=True, timeout=None):
-            if not block or _not_blocking(timeout):
+            # A queue of no maxsize (the usual) never makes put() wait.
+            if getattr(self, "_maxsize", 0) >= unbounded:
                 return original(self, obj, block, timeout)
+            first = _first_part(timeout) if block else None
             tid = _get_ident()
-            if tid in _inside:
+            if first is None or tid in _inside:
                 return original(self, obj, block, timeout)
-            return _put_report(tid, original, (self, obj, block, timeout), full, timeout)
+            return _put_report(tid, original, self, obj, timeout, first, full)
 
         return put
 
     return make
 
 
-def _make_wait(kind, probe_set):
-    """wait(timeout) of an Event (probed: is it set?) or a Condition (not probed: it always waits)."""
+def _make_event_wait(original):
+    """Event.wait(timeout): True once set. A first part that times out just as
+    the event is set returns False, and the rest then sees the flag at once."""
 
-    def make(original):
-        def wait(self, timeout=None):
-            if _not_blocking(timeout):
-                return original(self, timeout)
-            tid = _get_ident()
-            if tid in _inside:
-                return original(self, timeout)
-            _inside[tid] = True
-            try:
-                if probe_set and self.is_set():
-                    return True
-                return _blocked(tid, original, (self, timeout), kind, type(self).__name__ + ".wait", None, timeout)
-            finally:
-                _inside.pop(tid, None)
+    def wait(self, timeout=None):
+        first = _first_part(timeout)
+        tid = _get_ident()
+        if first is None or tid in _inside:
+            return original(self, timeout)
+        _inside[tid] = True
+        try:
+            started = _monotonic()
+            if original(self, first):
+                return True
+            rest = (self, _rest(timeout, started))
+            return _blocked(tid, original, rest, "event", type(self).__name__ + ".wait", None, timeout)
+        finally:
+            _inside.pop(tid, None)
 
-        return wait
+    return wait
 
-    return make
+
+def _make_condition_wait(original):
+    """Condition.wait(timeout), reported at once: it is not made in two parts,
+    since a wait that times out just as notify() picks it takes that
+    notification with it, which the program's one wait would have had."""
+
+    def wait(self, timeout=None):
+        tid = _get_ident()
+        if tid in _inside or _not_blocking(timeout):
+            return original(self, timeout)
+        _inside[tid] = True
+        try:
+            return _blocked(tid, original, (self, timeout), "condition", type(self).__name__ + ".wait", None, timeout)
+        finally:
+            _inside.pop(tid, None)
+
+    return wait
 
 
 def _quiet_while(original):
@@ -822,19 +913,19 @@ def _patch_threading(module):
 
     def make_join(original):
         def join(self, timeout=None):
-            if _not_blocking(timeout):
-                return original(self, timeout)
+            first = _first_part(timeout)
             tid = _get_ident()
-            if tid in _inside:
+            if first is None or tid in _inside:
                 return original(self, timeout)
             _inside[tid] = True
             try:
-                # join(0) refuses what join() refuses (a thread not started, the
-                # current thread) and never blocks.
-                original(self, 0)
+                started = _monotonic()
+                # Refuses what join() refuses (a thread not started, the current thread).
+                original(self, first)
                 if not self.is_alive():
                     return None
-                return _blocked(tid, original, (self, timeout), "thread-join", "Thread.join", str(self.name), timeout)
+                rest = (self, _rest(timeout, started))
+                return _blocked(tid, original, rest, "thread-join", "Thread.join", str(self.name), timeout)
             finally:
                 _inside.pop(tid, None)
 
@@ -842,16 +933,17 @@ def _patch_threading(module):
 
     def make_semaphore_acquire(original):
         def acquire(self, blocking=True, timeout=None):
-            if not blocking or _not_blocking(timeout):
-                return original(self, blocking, timeout)
+            first = _first_part(timeout) if blocking else None
             tid = _get_ident()
-            if tid in _inside:
+            if first is None or tid in _inside:
                 return original(self, blocking, timeout)
             _inside[tid] = True
             try:
-                if original(self, False):
+                started = _monotonic()
+                if original(self, True, first):
                     return True
-                return _blocked(tid, original, (self, blocking, timeout), "semaphore", type(self).__name__ + ".acquire", None, timeout)
+                rest = (self, True, _rest(timeout, started))
+                return _blocked(tid, original, rest, "semaphore", type(self).__name__ + ".acquire", None, timeout)
             finally:
                 _inside.pop(tid, None)
 
@@ -909,8 +1001,8 @@ def _patch_threading(module):
     # __enter__ is the same function as acquire: `with semaphore:` blocks as well.
     _wrap(module.Semaphore, "acquire", make_semaphore_acquire)
     _wrap(module.Semaphore, "__enter__", make_semaphore_acquire)
-    _wrap(module.Event, "wait", _make_wait("event", True))
-    _wrap(module.Condition, "wait", _make_wait("condition", False))
+    _wrap(module.Event, "wait", _make_event_wait)
+    _wrap(module.Condition, "wait", _make_condition_wait)
     # multiprocessing's Barrier is a threading.Barrier on shared memory.
     _wrap(module.Barrier, "wait", make_barrier_wait)
     # The interpreter looks _shutdown up on the module when it exits.
@@ -926,12 +1018,12 @@ def _patch_queue(module):
 
     def make_put(original):
         def put(self, item, block=True, timeout=None):
-            if not block or _not_blocking(timeout):
-                return original(self, item, block, timeout)
+            # A queue of no maxsize (the usual) never makes put() wait.
+            first = _first_part(timeout) if block and self.maxsize > 0 else None
             tid = _get_ident()
-            if tid in _inside:
+            if first is None or tid in _inside:
                 return original(self, item, block, timeout)
-            return _put_report(tid, original, (self, item, block, timeout), full, timeout)
+            return _put_report(tid, original, self, item, timeout, first, full)
 
         return put
 
@@ -992,10 +1084,14 @@ def _patch_mp_queues(module):
 
             tid = _get_ident()
             feeders[tid] = state
+            # The feeder's own waits (for the next item, for the pipe's lock) are
+            # never news: marked as inside a wrapped call, it passes them straight on.
+            _inside[tid] = True
             try:
                 return original(buffer, notempty, sending, *rest, **kwargs)
             finally:
                 feeders.pop(tid, None)
+                _inside.pop(tid, None)
 
         return _feed
 
@@ -1070,7 +1166,7 @@ def _patch_mp_queues(module):
                 return original(self)
             _inside[tid] = True
             try:
-                if not self.empty():
+                if _has_input(self._reader, _GRACE):
                     return original(self)
                 return _blocked(tid, original, (self,), "queue-get", type(self).__name__ + ".get")
             finally:
@@ -1078,9 +1174,16 @@ def _patch_mp_queues(module):
 
         return get
 
-    _wrap(queue_class, "get", _make_get(module.Empty, "queue-get"))
-    _wrap(queue_class, "put", _make_mp_put(module.Full))
-    _wrap(joinable, "put", _make_mp_put(module.Full))
+    try:
+        import _multiprocessing
+
+        # What Queue() takes for "no maxsize".
+        unbounded = _multiprocessing.SemLock.SEM_VALUE_MAX
+    except Exception:
+        unbounded = 2147483647
+    _wrap(queue_class, "get", _make_mp_get("queue-get"))
+    _wrap(queue_class, "put", _make_mp_put(module.Full, unbounded))
+    _wrap(joinable, "put", _make_mp_put(module.Full, unbounded))
     _wrap(joinable, "join", make_joinable_join)
     _wrap(module.SimpleQueue, "get", make_simple_get)
     _wrap_static(queue_class, "_feed", make_feed)
@@ -1103,16 +1206,18 @@ def _patch_mp_synchronize(module):
         acquire = semlock.acquire
 
         def acquire_(block=True, timeout=None):
-            if not block or _not_blocking(timeout):
-                return acquire(block, timeout)
             tid = _get_ident()
             if tid in _inside:
                 return acquire(block, timeout)
+            first = _first_part(timeout) if block else None
+            if first is None:
+                return acquire(block, timeout)
             _inside[tid] = True
             try:
-                if acquire(False):
+                started = _monotonic()
+                if acquire(True, first):
                     return True
-                return _blocked(tid, acquire, (block, timeout), kind, call, None, timeout)
+                return _blocked(tid, acquire, (True, _rest(timeout, started)), kind, call, None, timeout)
             finally:
                 _inside.pop(tid, None)
 
@@ -1138,7 +1243,7 @@ def _patch_mp_synchronize(module):
             _inside[tid] = True
             try:
                 # What _semlock.__enter__() returns once it has the lock.
-                if self._semlock.acquire(False):
+                if self._semlock.acquire(True, _GRACE):
                     return True
                 return _blocked(tid, original, (self,), kind_of(self), type(self).__name__ + ".acquire")
             finally:
@@ -1148,18 +1253,23 @@ def _patch_mp_synchronize(module):
 
     _wrap(semlock_class, "_make_methods", make_make_methods)
     _wrap(semlock_class, "__enter__", make_enter)
-    _wrap(module.Condition, "wait", _make_wait("condition", False))
+    _wrap(module.Condition, "wait", _make_condition_wait)
     # notify() waits for each sleeper it wakes to say so (Event.set() and
     # JoinableQueue.task_done() notify): a handshake, not what the program waits for.
     _wrap(module.Condition, "notify", _quiet_while)
-    _wrap(module.Event, "wait", _make_wait("event", True))
+    _wrap(module.Event, "wait", _make_event_wait)
 
 
 def _patch_mp_connection(module):
+    global _new_poller
     base = module._ConnectionBase
     if "_proclens_patched" in base.__dict__:
         return
     base._proclens_patched = True
+    # multiprocessing.connection has imported it already.
+    import select
+
+    _new_poller = getattr(select, "poll", None)
 
     def make_recv(original):
         def recv(self):
@@ -1168,8 +1278,7 @@ def _patch_mp_connection(module):
                 return original(self)
             _inside[tid] = True
             try:
-                # poll() refuses what recv() refuses (closed, write-only) first.
-                if self.poll():
+                if _has_input(self, _GRACE):
                     return original(self)
                 return _blocked(tid, original, (self,), "recv", "Connection.recv")
             finally:
@@ -1191,7 +1300,7 @@ def _patch_mp_connection(module):
                 return original(self, maxlength)
             _inside[tid] = True
             try:
-                if self.poll():
+                if _has_input(self, _GRACE):
                     return original(self, maxlength)
                 return _blocked(tid, original, (self, maxlength), "recv", "Connection.recv_bytes")
             finally:
@@ -1237,13 +1346,14 @@ def _patch_mp_pool(module):
     def make_wait(original):
         # get() waits here; map(), starmap() and apply() call get().
         def wait(self, timeout=None):
-            if _not_blocking(timeout):
-                return original(self, timeout)
+            first = _first_part(timeout)
             tid = _get_ident()
-            if tid in _inside:
+            if first is None or tid in _inside:
                 return original(self, timeout)
             _inside[tid] = True
             try:
+                started = _monotonic()
+                original(self, first)
                 if self.ready():
                     return None
                 call = on = None
@@ -1252,7 +1362,8 @@ def _patch_mp_pool(module):
                     on = _pool_on(self)
                 except Exception:
                     pass
-                return _blocked(tid, original, (self, timeout), "pool", call or "AsyncResult.wait", on, timeout)
+                rest = (self, _rest(timeout, started))
+                return _blocked(tid, original, rest, "pool", call or "AsyncResult.wait", on, timeout)
             finally:
                 _inside.pop(tid, None)
 

@@ -605,13 +605,16 @@ def _leaving_image():
 # call is made again for the rest of the program's timeout, and `woke`
 # follows whatever its outcome. Only a thread's outermost wrapped call reports
 # (Queue.get waits on a Condition; Event.wait takes a Lock): _inside holds the
-# threads that are in one, or in its probe.
+# threads that are in one, or in its probe, each with the time the call began
+# (`wait` is stamped with it: the wait began with the call), or True for a
+# thread whose waits are never reported.
 _inside = {}
 # Most waits of a busy program (a queue or a pipe between two workers, a lock
 # taken in turn) end within this; reporting each would cost it more than the
 # wait itself, and say nothing about where it is stuck.
 _GRACE = 0.02
 _monotonic = time.monotonic
+_now = time.time
 # select.poll, once multiprocessing.connection is imported (see _has_input).
 _new_poller = None
 _LIB_PREFIX = _LIB_DIR + os.sep
@@ -704,10 +707,12 @@ def _report_wait(tid, kind, call, on, timeout, forced, extra):
                 # the program, and they idle often.
                 return False
             site = "null"
+        began = _inside.get(tid)
         _emit(
             "wait",
             '"tid":%d,"kind":"%s","call":%s,"on":%s,"timeout":%s,"site":%s%s'
             % (tid, kind, _json_text(call), "null" if on is None else _json_text(on), _number_text(timeout), site, extra),
+            began if began.__class__ is float else None,
         )
         return True
     except Exception:
@@ -738,7 +743,7 @@ def _make_get(empty, kind):
             tid = _get_ident()
             if first is None or tid in _inside:
                 return original(self, block, timeout)
-            _inside[tid] = True
+            _inside[tid] = _now()
             try:
                 started = _monotonic()
                 try:
@@ -766,7 +771,7 @@ def _make_mp_get(kind):
             first = _first_part(timeout) if block and not getattr(self, "_closed", False) else None
             if first is None:
                 return original(self, block, timeout)
-            _inside[tid] = True
+            _inside[tid] = _now()
             try:
                 started = _monotonic()
                 if _has_input(self._reader, first):
@@ -783,7 +788,7 @@ def _make_mp_get(kind):
 
 def _put_report(tid, original, queue, item, timeout, first, full):
     """The rest of a put() that may block: a quiet first part, then the reported rest if the queue is still full."""
-    _inside[tid] = True
+    _inside[tid] = _now()
     try:
         started = _monotonic()
         try:
@@ -822,7 +827,7 @@ def _make_event_wait(original):
         tid = _get_ident()
         if first is None or tid in _inside:
             return original(self, timeout)
-        _inside[tid] = True
+        _inside[tid] = _now()
         try:
             started = _monotonic()
             if original(self, first):
@@ -844,7 +849,7 @@ def _make_condition_wait(original):
         tid = _get_ident()
         if tid in _inside or _not_blocking(timeout):
             return original(self, timeout)
-        _inside[tid] = True
+        _inside[tid] = _now()
         try:
             return _blocked(tid, original, (self, timeout), "condition", type(self).__name__ + ".wait", None, timeout)
         finally:
@@ -917,7 +922,7 @@ def _patch_threading(module):
             tid = _get_ident()
             if first is None or tid in _inside:
                 return original(self, timeout)
-            _inside[tid] = True
+            _inside[tid] = _now()
             try:
                 started = _monotonic()
                 # Refuses what join() refuses (a thread not started, the current thread).
@@ -937,7 +942,7 @@ def _patch_threading(module):
             tid = _get_ident()
             if first is None or tid in _inside:
                 return original(self, blocking, timeout)
-            _inside[tid] = True
+            _inside[tid] = _now()
             try:
                 started = _monotonic()
                 if original(self, True, first):
@@ -956,7 +961,7 @@ def _patch_threading(module):
             tid = _get_ident()
             if tid in _inside:
                 return original(self, timeout)
-            _inside[tid] = True
+            _inside[tid] = _now()
             try:
                 on = None
                 try:
@@ -987,7 +992,7 @@ def _patch_threading(module):
                     names = None
             if not names:
                 return original()
-            _inside[tid] = True
+            _inside[tid] = _now()
             try:
                 return _blocked(tid, original, (), "thread-join", "interpreter exit", _names_text(names), None, True)
             finally:
@@ -1032,7 +1037,7 @@ def _patch_queue(module):
             tid = _get_ident()
             if tid in _inside or not self.unfinished_tasks:
                 return original(self)
-            _inside[tid] = True
+            _inside[tid] = _now()
             try:
                 return _blocked(tid, original, (self,), "queue-join", type(self).__name__ + ".join")
             finally:
@@ -1128,7 +1133,7 @@ def _patch_mp_queues(module):
             tid = _get_ident()
             if state is None or tid in _inside:
                 return original(twr)
-            _inside[tid] = True
+            _inside[tid] = _now()
             try:
                 # The probe: a feeder that can finish does so within moments
                 # (it needs the GIL back from this thread to return from its
@@ -1151,7 +1156,7 @@ def _patch_mp_queues(module):
             tid = _get_ident()
             if tid in _inside or self._unfinished_tasks._semlock._is_zero():
                 return original(self)
-            _inside[tid] = True
+            _inside[tid] = _now()
             try:
                 return _blocked(tid, original, (self,), "queue-join", type(self).__name__ + ".join")
             finally:
@@ -1164,7 +1169,7 @@ def _patch_mp_queues(module):
             tid = _get_ident()
             if tid in _inside:
                 return original(self)
-            _inside[tid] = True
+            _inside[tid] = _now()
             try:
                 if _has_input(self._reader, _GRACE):
                     return original(self)
@@ -1212,7 +1217,7 @@ def _patch_mp_synchronize(module):
             first = _first_part(timeout) if block else None
             if first is None:
                 return acquire(block, timeout)
-            _inside[tid] = True
+            _inside[tid] = _now()
             try:
                 started = _monotonic()
                 if acquire(True, first):
@@ -1240,7 +1245,7 @@ def _patch_mp_synchronize(module):
             tid = _get_ident()
             if tid in _inside:
                 return original(self)
-            _inside[tid] = True
+            _inside[tid] = _now()
             try:
                 # What _semlock.__enter__() returns once it has the lock.
                 if self._semlock.acquire(True, _GRACE):
@@ -1276,7 +1281,7 @@ def _patch_mp_connection(module):
             tid = _get_ident()
             if tid in _inside:
                 return original(self)
-            _inside[tid] = True
+            _inside[tid] = _now()
             try:
                 if _has_input(self, _GRACE):
                     return original(self)
@@ -1298,7 +1303,7 @@ def _patch_mp_connection(module):
             # A negative maxlength is refused at once.
             if tid in _inside or (maxlength is not None and _refused_length(maxlength)):
                 return original(self, maxlength)
-            _inside[tid] = True
+            _inside[tid] = _now()
             try:
                 if _has_input(self, _GRACE):
                     return original(self, maxlength)
@@ -1350,7 +1355,7 @@ def _patch_mp_pool(module):
             tid = _get_ident()
             if first is None or tid in _inside:
                 return original(self, timeout)
-            _inside[tid] = True
+            _inside[tid] = _now()
             try:
                 started = _monotonic()
                 original(self, first)

@@ -3,6 +3,10 @@
 // Draws one run's timeline from the view the extension posts (src/core/timeline/timelineView.ts).
 // Every word shown arrives in that message, already translated: this script only places things.
 // Sizes and positions are SVG attributes, never style attributes: the page's policy forbids those.
+//
+// Structure and geometry are apart: `render` builds the elements once per view (when the model
+// changed); `layout` only moves them, when the clock advances or the panel is resized. A run of
+// 200 processes with 200 calls each is drawn with one path per lane for its ended calls.
 
 (function () {
   // @ts-ignore: provided by the webview host
@@ -11,6 +15,9 @@
   const ROW = 28;
   const BAR = 12;
   const BAR_TOP = (ROW - BAR) / 2;
+  const THREAD_ROW = 18;
+  const THREAD_BAR = 6;
+  const THREAD_BAR_TOP = (THREAD_ROW - THREAD_BAR) / 2;
   const AXIS = 22;
   const LABELS = 240;
   const PID_WIDTH = 80;
@@ -18,39 +25,57 @@
   const GAP = 8;
   /** Room after the bars for the exit code. */
   const RIGHT = 130;
+  /** How near (in pixels) the pointer must be to an ended call for its hover. */
+  const NEAR = 3;
 
   const title = /** @type {HTMLElement} */ (document.getElementById('title'));
   const legend = /** @type {HTMLElement} */ (document.getElementById('legend'));
   const chart = /** @type {HTMLElement} */ (document.getElementById('chart'));
   const tip = /** @type {HTMLElement} */ (document.getElementById('tip'));
 
-  /** The last view received; redrawn when the panel is resized. */
+  /** The last view received, its calls unpacked; its `clock` is replaced as time passes. */
   let view;
+  /** Ended calls by id: the extension sends each once, then only its id. */
+  let calls = new Map();
+  /** Hover texts by id: the ids survive redraws, the elements do not. */
+  let tips = new Map();
+  /** Each moves one element to where the clock and the width put it. */
+  let placers = [];
+  /** The chart's root, per lane its row group, and the ended calls behind each path. */
+  let root;
+  let laneGroups = new Map();
+  const pathCalls = new WeakMap();
   let drawnWidth = 0;
-  /** What the pointer is over, by a stable id: each redraw replaces the elements under it. */
+  /** How many times the chart was built: a model that did not change must not add to it. */
+  let renders = 0;
+  /** Time to x, for the current clock and width. */
+  let x = (/** @type {number} */ time) => time;
+  /** What the pointer is over, by id, and where. */
   let hover = { id: '', x: 0, y: 0 };
 
   window.addEventListener('message', (event) => {
-    if (event.data && event.data.type === 'timeline') {
-      view = event.data.view;
+    const message = event.data;
+    if (message && message.type === 'timeline') {
+      const unpacked = unpack(message.view);
+      if (!unpacked) {
+        // It names a call this page never got (the page was reloaded meanwhile): ask for everything again.
+        host.postMessage({ type: 'ready' });
+        return;
+      }
+      view = unpacked;
       render();
+    } else if (message && message.type === 'clock' && view) {
+      view.clock = message.clock;
+      advance(undefined);
     }
   });
   new ResizeObserver(() => {
-    if (view && chart.clientWidth !== drawnWidth) {
-      render();
+    if (view && root && chart.clientWidth !== drawnWidth) {
+      layout();
     }
   }).observe(chart);
-  chart.addEventListener('pointerover', (event) => {
-    const target = /** @type {Element} */ (event.target).closest('[data-tip]');
-    hover = { id: target ? target.getAttribute('data-tip-id') || '' : '', x: event.clientX, y: event.clientY };
-    showTip();
-  });
-  chart.addEventListener('pointermove', (event) => {
-    hover.x = event.clientX;
-    hover.y = event.clientY;
-    placeTip();
-  });
+  chart.addEventListener('pointerover', (event) => pointAt(event));
+  chart.addEventListener('pointermove', (event) => pointAt(event));
   chart.addEventListener('pointerleave', () => {
     hover.id = '';
     showTip();
@@ -80,6 +105,33 @@
   });
   host.postMessage({ type: 'ready' });
 
+  /** The view with every call's id replaced by the call; undefined if one is unknown here. */
+  function unpack(wire) {
+    const kept = new Map();
+    let complete = true;
+    const resolve = (list) =>
+      list.map((item) => {
+        const call = typeof item === 'number' ? calls.get(item) : item;
+        if (!call) {
+          complete = false;
+        } else if (!call.open) {
+          kept.set(call.id, call);
+        }
+        return call;
+      });
+    const lanes = wire.lanes.map((lane) => ({
+      ...lane,
+      waits: resolve(lane.waits),
+      threads: lane.threads.map((thread) => ({ ...thread, waits: resolve(thread.waits) })),
+    }));
+    if (!complete) {
+      return undefined;
+    }
+    // The extension forgets what this view does not name; so does the page.
+    calls = kept;
+    return { ...wire, lanes };
+  }
+
   /** An SVG element with these attributes (undefined ones left out) and text. */
   function svg(name, attributes, text) {
     const node = document.createElementNS(SVG, name);
@@ -94,14 +146,18 @@
     return node;
   }
 
-  /** Marks an element as having a hover text, under an id that survives redraws. */
+  /** Gives an element a hover text, under an id that survives redraws. */
   function withTip(node, id, text) {
-    node.setAttribute('data-tip', text);
-    node.setAttribute('data-tip-id', id);
+    tips.set(String(id), text);
+    node.setAttribute('data-tip-id', String(id));
     return node;
   }
 
+  /** Where a stretch ends now: an open one at the clock. */
+  const endOf = (item) => (item.open ? view.clock.end : item.to);
+
   function render() {
+    const started = performance.now();
     const focused = document.activeElement && chart.contains(document.activeElement) ? document.activeElement.getAttribute('data-key') : null;
     title.textContent = view.title;
     legend.replaceChildren(
@@ -113,14 +169,19 @@
         return item;
       }),
     );
-    drawnWidth = chart.clientWidth;
+    renders++;
+    tips = new Map();
+    placers = [];
+    laneGroups = new Map();
     if (!view.lanes.length) {
       const empty = document.createElement('p');
       empty.className = 'empty';
       empty.textContent = view.empty;
+      root = undefined;
       chart.replaceChildren(empty);
     } else {
-      chart.replaceChildren(drawChart(Math.max(drawnWidth, LABELS + RIGHT + 160)));
+      root = drawChart();
+      chart.replaceChildren(root);
     }
     if (focused) {
       const again = chart.querySelector(`.lane[data-key="${CSS.escape(focused)}"]`);
@@ -128,23 +189,37 @@
         /** @type {SVGElement} */ (again).focus();
       }
     }
-    showTip();
-    host.postMessage({ type: 'rendered', report: report() });
+    advance(performance.now() - started);
   }
 
-  function drawChart(width) {
-    const lanes = view.lanes;
-    const height = AXIS + lanes.length * ROW + GAP;
-    const span = Math.max(view.end - view.start, 1);
-    const left = LABELS;
-    const right = width - RIGHT;
-    const x = (time) => left + ((Math.min(Math.max(time, view.start), view.end) - view.start) / span) * (right - left);
-    const rowOf = new Map(lanes.map((lane, index) => [lane.key, index]));
-    const root = svg('svg', { width, height, role: 'group', 'aria-label': view.chartLabel });
-    root.append(definitions(), axis(x, height));
-    lanes.forEach((lane, index) => root.append(drawLane(lane, index, x, width)));
-    root.append(arrows(lanes, rowOf, x));
-    return root;
+  /**
+   * The clock moved (or a view arrived): its titles, its problems, and every stretch's
+   * length. `drawMs`, after a whole redraw, tells the extension how long that took.
+   */
+  function advance(drawMs) {
+    const started = performance.now();
+    for (const { id, title: text } of view.clock.open) {
+      tips.set(String(id), text);
+    }
+    if (root) {
+      layout();
+    }
+    showTip();
+    const elapsed = drawMs === undefined ? undefined : drawMs + performance.now() - started;
+    host.postMessage({ type: 'rendered', report: report(), drawMs: elapsed });
+  }
+
+  function drawChart() {
+    let y = AXIS;
+    const chartRoot = svg('svg', { role: 'group', 'aria-label': view.chartLabel });
+    chartRoot.append(definitions(), svg('g', { class: 'axis', 'aria-hidden': 'true' }));
+    for (const lane of view.lanes) {
+      chartRoot.append(drawLane(lane, y));
+      y += ROW + lane.threads.length * THREAD_ROW;
+    }
+    chartRoot.append(svg('g', { class: 'arrows', 'aria-hidden': 'true' }));
+    chartRoot.setAttribute('height', String(y + GAP));
+    return chartRoot;
   }
 
   function definitions() {
@@ -158,99 +233,256 @@
     return defs;
   }
 
-  function axis(x, height) {
-    const group = svg('g', { class: 'axis', 'aria-hidden': 'true' });
-    view.axis.forEach((tick, index) => {
-      const at = x(tick.time);
-      group.append(svg('line', { class: 'grid', x1: at, x2: at, y1: AXIS - 4, y2: height }));
-      group.append(svg('text', { class: 'axis-label', x: at, y: AXIS - 8, 'text-anchor': index === 0 ? 'start' : 'middle' }, tick.label));
-    });
-    return group;
+  /** Time to x for the chart's width now; moves every element there. */
+  function layout() {
+    drawnWidth = chart.clientWidth;
+    const width = Math.max(drawnWidth, LABELS + RIGHT + 160);
+    const { start } = view;
+    const { end } = view.clock;
+    const span = Math.max(end - start, 1);
+    const right = width - RIGHT;
+    x = (time) => LABELS + ((Math.min(Math.max(time, start), end) - start) / span) * (right - LABELS);
+    root.setAttribute('width', String(width));
+    for (const background of root.querySelectorAll('.lane-bg')) {
+      background.setAttribute('width', String(width));
+    }
+    drawAxis();
+    placers.forEach((place) => place());
+    drawArrows();
+    drawProblems();
   }
 
-  function drawLane(lane, index, x, width) {
+  function drawAxis() {
+    const group = /** @type {Element} */ (root.querySelector('.axis'));
+    const bottom = Number(root.getAttribute('height'));
+    group.replaceChildren(
+      ...view.clock.axis.flatMap((tick, index) => {
+        const at = x(tick.time);
+        return [
+          svg('line', { class: 'grid', x1: at, x2: at, y1: AXIS - 4, y2: bottom }),
+          svg('text', { class: 'axis-label', x: at, y: AXIS - 8, 'text-anchor': index === 0 ? 'start' : 'middle' }, tick.label),
+        ];
+      }),
+    );
+  }
+
+  function drawLane(lane, top) {
     const group = svg('g', {
       class: `lane lane-${lane.state}`,
-      transform: `translate(0 ${AXIS + index * ROW})`,
+      transform: `translate(0 ${top})`,
       tabindex: 0,
       role: 'button',
       'aria-label': lane.label,
       'data-key': lane.key,
       'data-pid': lane.pid,
     });
-    const middle = ROW / 2;
-    group.append(svg('rect', { class: 'lane-bg', x: 0, y: 0, width, height: ROW, rx: 3 }));
-    const names = svg('g', { 'clip-path': 'url(#name-clip)' });
-    names.append(withTip(svg('text', { class: 'lane-name', x: GAP + lane.depth * INDENT, y: middle, 'dominant-baseline': 'central' }, lane.name), `${lane.key}/name`, lane.nameTitle));
-    group.append(names);
-    group.append(svg('text', { class: 'lane-pid', x: LABELS - GAP, y: middle, 'dominant-baseline': 'central', 'text-anchor': 'end' }, lane.pidText));
+    const height = ROW + lane.threads.length * THREAD_ROW;
+    group.append(svg('rect', { class: 'lane-bg', x: 0, y: 0, height, rx: 3 }));
+    const row = svg('g', { class: 'process-row' });
+    group.append(row);
+    row.append(name('lane-name', GAP + lane.depth * INDENT, ROW / 2, lane.name, `${lane.key}/name`, lane.nameTitle));
+    row.append(svg('text', { class: 'lane-pid', x: LABELS - GAP, y: ROW / 2, 'dominant-baseline': 'central', 'text-anchor': 'end' }, lane.pidText));
 
-    let lastX = LABELS;
-    lane.segments.forEach((segment, k) => {
-      const from = x(segment.from);
-      const to = Math.max(x(segment.to), from + 1);
+    lane.segments.forEach((segment) => {
       // A zombie is drawn thinner too, so it reads without the colour.
       const thin = segment.kind === 'zombie' ? BAR / 4 : 0;
-      group.append(
-        withTip(
-          svg('rect', { class: `segment segment-${segment.kind}`, x: from, y: BAR_TOP + thin, width: to - from, height: BAR - 2 * thin, rx: 2 }),
-          `${lane.key}/segment/${k}`,
-          segment.title,
-        ),
-      );
-      lastX = Math.max(lastX, to);
+      const rect = withTip(svg('rect', { class: `segment segment-${segment.kind}`, y: BAR_TOP + thin, height: BAR - 2 * thin, rx: 2 }), segment.id, segment.title);
+      row.append(rect);
+      placers.push(() => span(rect, segment.from, endOf(segment)));
     });
+    drawCalls(row, lane.waits, BAR_TOP, BAR);
     if (lane.reapedAt !== undefined && lane.reapedTitle) {
-      const at = x(lane.reapedAt);
-      group.append(withTip(svg('line', { class: 'reaped', x1: at, x2: at, y1: BAR_TOP - 3, y2: BAR_TOP + BAR + 3 }), `${lane.key}/reaped`, lane.reapedTitle));
+      const line = withTip(svg('line', { class: 'reaped', y1: BAR_TOP - 3, y2: BAR_TOP + BAR + 3 }), `${lane.key}/reaped`, lane.reapedTitle);
+      row.append(line);
+      placers.push(() => at(line, lane.reapedAt));
     }
     lane.marks.forEach((mark, k) => {
-      const at = x(mark.time);
-      const path = `M${at - 5},${BAR_TOP - 7} L${at + 5},${BAR_TOP - 7} L${at},${BAR_TOP + 1} z`;
       const kind = mark.signal === 'SIGKILL' ? 'kill' : 'term';
-      group.append(withTip(svg('path', { class: `mark mark-${kind}`, d: path, 'data-signal': mark.signal }), `${lane.key}/mark/${k}`, mark.title));
+      const path = withTip(svg('path', { class: `mark mark-${kind}`, 'data-signal': mark.signal }), `${lane.key}/mark/${k}`, mark.title);
+      row.append(path);
+      placers.push(() => {
+        const where = x(mark.time);
+        path.setAttribute('d', `M${where - 5},${BAR_TOP - 7} L${where + 5},${BAR_TOP - 7} L${where},${BAR_TOP + 1} z`);
+      });
     });
     if (lane.exit && lane.exitText) {
-      const at = x(lane.exit.time);
-      group.append(svg('line', { class: 'exit-tick', x1: at, x2: at, y1: BAR_TOP - 2, y2: BAR_TOP + BAR + 2 }));
-      const kind = lane.exit.signal ? 'signal' : lane.exit.code === 0 ? 'ok' : 'failed';
-      group.append(
-        withTip(
-          svg('text', { class: `exit-text exit-${kind}`, x: lastX + GAP, y: middle, 'dominant-baseline': 'central' }, lane.exitText),
-          `${lane.key}/exit`,
-          lane.exitTitle,
-        ),
+      const exit = lane.exit;
+      const tick = svg('line', { class: 'exit-tick', y1: BAR_TOP - 2, y2: BAR_TOP + BAR + 2 });
+      const kind = exit.signal ? 'signal' : exit.code === 0 ? 'ok' : 'failed';
+      const text = withTip(
+        svg('text', { class: `exit-text exit-${kind}`, y: ROW / 2, 'dominant-baseline': 'central' }, lane.exitText),
+        `${lane.key}/exit`,
+        lane.exitTitle,
       );
+      row.append(tick, text);
+      placers.push(() => {
+        at(tick, exit.time);
+        const lastX = lane.segments.reduce((last, segment) => Math.max(last, x(endOf(segment)), x(segment.from) + 1), LABELS);
+        text.setAttribute('x', String(lastX + GAP));
+      });
     }
+    const problems = svg('g', { class: 'problems' });
+    row.append(problems);
+    lane.threads.forEach((thread, k) => group.append(drawThread(thread, lane.depth, ROW + k * THREAD_ROW)));
+    laneGroups.set(lane.key, { top, problems });
     return group;
+  }
+
+  /** A thread's thin row: its name, a bar from its start to its end, and its calls on it. */
+  function drawThread(thread, depth, top) {
+    const row = svg('g', { class: 'thread-row', transform: `translate(0 ${top})`, 'data-tid': thread.tid });
+    row.append(name('thread-name', GAP + (depth + 1) * INDENT, THREAD_ROW / 2, thread.nameText, thread.id, thread.title));
+    const bar = withTip(svg('rect', { class: 'thread-bar', y: THREAD_BAR_TOP, height: THREAD_BAR, rx: 1 }), thread.id, thread.title);
+    row.append(bar);
+    placers.push(() => span(bar, thread.from, endOf(thread)));
+    drawCalls(row, thread.waits, THREAD_BAR_TOP, THREAD_BAR);
+    return row;
+  }
+
+  /** A name in the label column, cut before the PID column. */
+  function name(className, left, middle, text, id, title) {
+    const clipped = svg('g', { 'clip-path': 'url(#name-clip)' });
+    clipped.append(withTip(svg('text', { class: className, x: left, y: middle, 'dominant-baseline': 'central' }, text), id, title));
+    return clipped;
+  }
+
+  /**
+   * Blocked calls over a bar: those still blocked as rectangles of their own, the ended
+   * ones as one path whose hover finds the call under the pointer. The path is drawn in
+   * milliseconds and scaled to the clock, so time passing changes one attribute, not
+   * every call; its stroke, not scaled, keeps the shortest call a pixel wide.
+   */
+  function drawCalls(row, waits, top, height) {
+    const ended = waits.filter((wait) => !wait.open);
+    if (ended.length) {
+      // Their hover texts are looked up among the calls kept, not copied: there can be 40,000.
+      const path = svg('path', { class: 'waits', d: callsPath(ended, top + 0.5, height - 1), 'data-count': ended.length, 'data-tip-id': '' });
+      pathCalls.set(path, ended);
+      row.append(path);
+      placers.push(() => {
+        const { start } = view;
+        const { end } = view.clock;
+        path.setAttribute('transform', `translate(${x(start)} 0) scale(${(x(end) - x(start)) / Math.max(end - start, 1)} 1)`);
+      });
+    }
+    for (const wait of waits.filter((w) => w.open)) {
+      const rect = withTip(svg('rect', { class: 'wait wait-open', y: top, height, 'data-call': wait.call }), wait.id, wait.title);
+      row.append(rect);
+      placers.push(() => span(rect, wait.from, endOf(wait)));
+    }
+  }
+
+  /** One rectangle per call, in milliseconds since the run started (to a tenth: shorter text). */
+  function callsPath(waits, top, height) {
+    const tenths = (ms) => Math.round(ms * 10) / 10;
+    return waits
+      .map((wait) => {
+        const from = tenths(wait.from - view.start);
+        const width = tenths(wait.to - wait.from);
+        return `M${from},${top}h${width}v${height}h${-width}z`;
+      })
+      .join('');
+  }
+
+  /** A bar from `from` to `to`, at least a pixel wide. */
+  function span(rect, from, to) {
+    const left = x(from);
+    rect.setAttribute('x', String(left));
+    rect.setAttribute('width', String(Math.max(x(to), left + 1) - left));
+  }
+
+  /** A vertical line at `time`. */
+  function at(line, time) {
+    const where = String(x(time));
+    line.setAttribute('x1', where);
+    line.setAttribute('x2', where);
+  }
+
+  /** A warning on the lane of each process whose wait never ends, where it began. */
+  function drawProblems() {
+    laneGroups.forEach(({ problems }) => problems.replaceChildren());
+    for (const problem of view.clock.problems) {
+      const lane = laneGroups.get(problem.key);
+      if (!lane) {
+        continue;
+      }
+      const glyph = withTip(
+        svg('g', { class: 'problem', transform: `translate(${x(problem.time)} 0)`, 'data-kind': problem.kind }),
+        `${problem.key}/problem/${problem.kind}`,
+        problem.title,
+      );
+      glyph.append(svg('path', { class: 'problem-sign', d: `M0,${BAR_TOP - 3} L8,${BAR_TOP + BAR + 2} L-8,${BAR_TOP + BAR + 2} z` }));
+      glyph.append(svg('text', { class: 'problem-bang', x: 0, y: BAR_TOP + BAR, 'text-anchor': 'middle' }, '!'));
+      lane.problems.append(glyph);
+    }
   }
 
   /** From the start of each join() down (or up) to the lane of the child it waits for. */
-  function arrows(lanes, rowOf, x) {
-    const group = svg('g', { class: 'arrows', 'aria-hidden': 'true' });
-    lanes.forEach((lane, index) => {
-      lane.segments.forEach((segment) => {
-        const target = segment.kind === 'joining' && segment.target !== undefined ? rowOf.get(segment.target) : undefined;
-        if (target === undefined || target === index) {
-          return;
+  function drawArrows() {
+    const group = /** @type {Element} */ (root.querySelector('.arrows'));
+    group.replaceChildren();
+    for (const lane of view.lanes) {
+      const from = laneGroups.get(lane.key).top;
+      for (const segment of lane.segments) {
+        const target = segment.kind === 'joining' && segment.target !== undefined ? laneGroups.get(segment.target) : undefined;
+        if (!target || target.top === from) {
+          continue;
         }
-        const at = x(segment.from) + 2;
-        const down = target > index;
-        const y1 = AXIS + index * ROW + (down ? BAR_TOP + BAR : BAR_TOP);
-        const y2 = AXIS + target * ROW + (down ? BAR_TOP - 1 : BAR_TOP + BAR + 1);
-        group.append(svg('line', { class: 'arrow', x1: at, x2: at, y1, y2, 'marker-end': 'url(#arrowhead)', 'data-from': lane.key, 'data-to': segment.target }));
-      });
-    });
-    return group;
+        const where = x(segment.from) + 2;
+        const down = target.top > from;
+        const y1 = from + (down ? BAR_TOP + BAR : BAR_TOP);
+        const y2 = target.top + (down ? BAR_TOP - 1 : BAR_TOP + BAR + 1);
+        group.append(svg('line', { class: 'arrow', x1: where, x2: where, y1, y2, 'marker-end': 'url(#arrowhead)', 'data-from': lane.key, 'data-to': segment.target }));
+      }
+    }
+  }
+
+  /** What the pointer is over: an element's id, or on a path of ended calls, the call nearest it. */
+  function pointAt(event) {
+    const target = /** @type {Element} */ (event.target).closest('[data-tip-id]');
+    const ended = target && pathCalls.get(target);
+    let id = target ? target.getAttribute('data-tip-id') || '' : '';
+    if (ended && root) {
+      // Lanes move only up and down: the chart's x is the path's.
+      id = nearestCall(ended, event.clientX - root.getBoundingClientRect().left);
+    }
+    hover = { id, x: event.clientX, y: event.clientY };
+    showTip();
+  }
+
+  /** The id of the ended call drawn under x (calls are in time order), or of one within NEAR pixels. */
+  function nearestCall(waits, where) {
+    let low = 0;
+    let high = waits.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if (x(waits[middle].from) <= where) {
+        low = middle;
+      } else {
+        high = middle - 1;
+      }
+    }
+    let best = '';
+    let distance = NEAR;
+    for (const wait of waits.slice(Math.max(0, low - 1), low + 2)) {
+      const left = x(wait.from);
+      const right = Math.max(x(wait.to), left + 1);
+      const off = where < left ? left - where : where > right ? where - right : 0;
+      if (off <= distance) {
+        distance = off;
+        best = String(wait.id);
+      }
+    }
+    return best;
   }
 
   function showTip() {
-    const target = hover.id ? chart.querySelector(`[data-tip-id="${CSS.escape(hover.id)}"]`) : null;
-    if (!target) {
+    const text = hover.id ? (tips.get(hover.id) ?? calls.get(Number(hover.id))?.title) : undefined;
+    if (text === undefined) {
       tip.hidden = true;
       return;
     }
-    tip.textContent = target.getAttribute('data-tip');
+    tip.textContent = text;
     tip.hidden = false;
     placeTip();
   }
@@ -266,11 +498,21 @@
     tip.style.top = `${Math.max(0, top)}px`;
   }
 
+  /** The calls drawn on a row: the calls of those still blocked, and how many ended ones. */
+  function callsOf(row) {
+    const path = row.querySelector(':scope > .waits');
+    return {
+      openWaits: [...row.querySelectorAll(':scope > .wait-open')].map((rect) => rect.getAttribute('data-call')),
+      endedWaits: path ? Number(path.getAttribute('data-count')) : 0,
+    };
+  }
+
   /** What is in the DOM now, read back from it: what a person would see, not what was sent. */
   function report() {
     const lanes = [...chart.querySelectorAll('.lane')].map((lane) => {
       const key = lane.getAttribute('data-key') || '';
       const exit = lane.querySelector('.exit-text');
+      const row = /** @type {Element} */ (lane.querySelector('.process-row'));
       return {
         key,
         name: (lane.querySelector('.lane-name') || {}).textContent || '',
@@ -278,8 +520,15 @@
         exitText: exit ? exit.textContent : undefined,
         marks: [...lane.querySelectorAll('.mark')].map((mark) => mark.getAttribute('data-signal')),
         joins: chart.querySelectorAll(`.arrow[data-from="${CSS.escape(key)}"]`).length,
+        joining: row.querySelectorAll('.segment-joining').length,
+        ...callsOf(row),
+        threads: [...lane.querySelectorAll('.thread-row')].map((thread) => ({
+          name: (thread.querySelector('.thread-name') || {}).textContent || '',
+          ...callsOf(thread),
+        })),
+        problems: [...lane.querySelectorAll('.problem')].map((problem) => problem.getAttribute('data-kind')),
       };
     });
-    return { lanes };
+    return { lanes, renders, end: view.clock.end };
   }
 })();

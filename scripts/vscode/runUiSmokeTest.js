@@ -37,6 +37,7 @@ const rowsOf = (view) => `${listOf(view)} .monaco-list-row`;
 const MINUS = '\u2212'; // exit codes below zero are shown with a typographic minus: −15
 
 const S06 = { title: 'Start four processes', file: 's06_start_four_processes.py' };
+const STUCK = { title: 'A lock never released', file: 'stuck_lock.py' };
 const S08 = { title: 'Start all, then join all', file: 's08_join_all.py' };
 const CHILDREN = ['Process-1', 'Process-2', 'Process-3', 'Process-4'];
 
@@ -136,6 +137,28 @@ async function runPaletteCommand(page, title, timeoutMs) {
   await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first()
     .waitFor({ state: 'visible', timeout: timeoutMs });
   await page.keyboard.press('Enter');
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: timeoutMs });
+}
+
+/** Runs a palette command that asks with a quick pick, and picks the entry holding `choice`. */
+async function runPaletteCommandAndPick(page, title, choice, timeoutMs) {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: timeoutMs });
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first()
+    .waitFor({ state: 'visible', timeout: timeoutMs });
+  await page.keyboard.press('Enter');
+  // The command's own quick pick replaces the palette in the same widget, its input emptied.
+  await page.waitForFunction(() => {
+    const box = document.querySelector('.quick-input-widget input');
+    return box && box.offsetParent !== null && !box.value.startsWith('>');
+  }, null, { timeout: timeoutMs });
+  // Typed, as a person would in a long list: rows scrolled out of view are not drawn at all.
+  await input.fill(choice);
+  const entry = page.locator('.quick-input-list .monaco-list-row', { hasText: choice }).first();
+  await entry.waitFor({ state: 'visible', timeout: timeoutMs });
+  await entry.click();
   await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: timeoutMs });
 }
 
@@ -434,7 +457,80 @@ function checks(state) {
         await screenshot(page, 'ui-04-cleared.png');
       },
     },
+    {
+      name: `"${STUCK.title}" (palette) reads "joining Process-1", "waiting in Lock.acquire()" and a deadlock warning`,
+      timeoutMs: 90000,
+      async run() {
+        const { page } = state;
+        await runPaletteCommandAndPick(page, 'ProcLens: Run Example', STUCK.title, 30000);
+        state.stuckStarted = Date.now();
+        state.stuck = await waitForRows(page, 'Processes', `MainProcess joining Process-1, Process-1 waiting for the lock and a deadlock row in run ${STUCK.file}`, (rows) => {
+          notePids(rows);
+          const b = runBlock(rows, STUCK.file);
+          const main = b && b.processes.find((r) => r.label === 'MainProcess' && /· joining Process-1$/.test(r.description));
+          const child = b && b.processes.find((r) => r.label === 'Process-1' && /· waiting in Lock\.acquire\(\) · [\d.]+ m?s$/.test(r.description));
+          const warning = main && b.processes.find((r) => r.label.startsWith('Deadlock: every process of the run is waiting for another') && r.level === main.level + 1);
+          return main && child && warning && { main, child, warning };
+        }, { timeoutMs: 80000 });
+        log(`the deadlock is on screen ${elapsed(state.stuckStarted)} after the run started: "${state.stuck.warning.label}" — "${state.stuck.warning.description}"`);
+        // The time in the row goes on by itself: nothing else changes in a stuck run.
+        const before = state.stuck.child.description;
+        const after = await waitForRows(page, 'Processes', 'Process-1\'s waiting time to grow', (rows) => {
+          const p1 = runBlock(rows, STUCK.file)?.processes.find((r) => r.label === 'Process-1');
+          return p1 && p1.description !== before && p1.description;
+        }, { timeoutMs: 5000 });
+        log(`Process-1 read "${before}", then "${after}"`);
+      },
+    },
+    {
+      name: 'Show Stacks (inline on Process-1, then from the palette for the whole run) opens the stacks beside the tree',
+      timeoutMs: 90000,
+      async run() {
+        const { page } = state;
+        const pid = pidOf(state.stuck.child);
+        await clickInlineAction(page, processRow('Process-1', pid), 'Show Stacks');
+        await page.locator(`.tabs-container .tab[aria-label*="Stacks of Process-1 (PID ${pid})"]`).first().waitFor({ state: 'visible', timeout: 30000 });
+        log(`the inline Show Stacks opened "Stacks of Process-1 (PID ${pid})"`);
+        await runPaletteCommandAndPick(page, 'ProcLens: Show Stacks', `Every process of ${STUCK.file}`, 30000);
+        await page.locator(`.tabs-container .tab.active[aria-label*="Stacks of ${STUCK.file}"]`).first().waitFor({ state: 'visible', timeout: 30000 });
+        // The run's terminal would cover half of the document: the stacks are what is looked at now.
+        if (await page.locator('#workbench\\.parts\\.panel').isVisible()) await runPaletteCommand(page, 'View: Toggle Panel Visibility', 30000);
+        const editor = page.locator('.editor-instance .monaco-editor .view-lines').first();
+        // Long lines wrap (the document's language default): a frame may span two drawn lines.
+        const unwrapped = (t) => t.replace(/\n\s+/g, '');
+        const text = await waitForText(editor, 'the stacks of both processes, the deadlock first, and report() at line 17', (t) =>
+          /^\u26a0 Deadlock: every process/m.test(t) && /^MainProcess {2}PID/m.test(t) && /^ {2}Process-1 {2}PID/m.test(t) &&
+          /File "[^"]*stuck_lock\.py", line 17, in report/.test(unwrapped(t)));
+        const links = await page.locator('.editor-instance .monaco-editor .detected-link').count();
+        if (links < 2) throw new CheckFailed(`only ${links} piece(s) of frame links drawn in the stacks document`);
+        log(`the stacks document: ${text.split('\n').length} lines drawn, ${links} pieces of frame links`);
+        await widenSideBar(page, 500);
+        await moveMouseAway(page);
+        await screenshot(page, 'ui-07-stuck-stacks.png');
+        const runRow = page.locator(rowsOf('Processes')).filter({ has: page.locator('.label-name', { hasText: STUCK.file }) }).first();
+        await clickInlineAction(page, runRow, 'Stop Run');
+        await waitForRows(page, 'Processes', `run ${STUCK.file} stopped, its deadlock row gone`, (rows) => {
+          const b = runBlock(rows, STUCK.file);
+          return b && /exited/.test(b.run.description) && !b.processes.some((r) => r.label.startsWith('Deadlock'));
+        }, { timeoutMs: 30000 });
+        log('Stop Run ended the stuck run; the warning row went with it');
+      },
+    },
   ];
+}
+
+/** Polls the text of the lines a Monaco editor shows until `test(text)` holds; returns the text. */
+async function waitForText(lines, what, test, timeoutMs = 20000) {
+  const until = Date.now() + timeoutMs;
+  let text = '';
+  for (;;) {
+    text = await lines.evaluate((element) => [...element.querySelectorAll('.view-line')]
+      .sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top))
+      .map((line) => line.textContent.replace(/\u00a0/g, ' ')).join('\n'));
+    if (test(text)) return text;
+    if (Date.now() > until) throw new CheckFailed(`the editor does not show ${what}; it shows:\n${text}`);
+    await new Promise((resolve) => setTimeout(resolve, 200)); // a polling interval
+  }
 }
 
 /** Waits until the workbench has laid itself out for the current window size. */

@@ -26,11 +26,16 @@ export const CommandIds = {
   filter: 'proclens.filter',
   clearFilter: 'proclens.clearFilter',
   openWalkthrough: 'proclens.openWalkthrough',
+  showThreads: 'proclens.showThreads',
+  hideThreads: 'proclens.hideThreads',
+  showStacks: 'proclens.showStacks',
+  takeStacksAgain: 'proclens.takeStacksAgain',
 } as const;
 
 /** Context keys set by the extension, read by `when` clauses in package.json. */
 export const ContextKeys = {
   filtered: 'proclens.filtered',
+  threadsShown: 'proclens.threadsShown',
 } as const;
 
 /** `publisher.name#id` of the walkthrough in package.json. */

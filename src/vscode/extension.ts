@@ -2,20 +2,25 @@ import * as vscode from 'vscode';
 import { ProcessControl } from '../core/control/processControl';
 import { loadExampleManifest } from '../core/examples/exampleManifest';
 import { ProcessRecord, RunRecord } from '../core/model/processRecord';
+import { diagnosisText } from '../core/present/waitText';
 import { ProcessTracker } from '../core/tracking/processTracker';
 import { registerAttachCommand } from './commands/attachCommand';
 import { registerFilterCommands } from './commands/filterCommands';
 import { AskModal, askModal, registerProcessCommands } from './commands/processCommands';
 import { registerRunCommands } from './commands/runCommands';
 import { registerShowTimelineCommand } from './commands/showTimelineCommand';
+import { registerStacksCommands } from './commands/stacksCommands';
+import { registerThreadCommands, updateThreadsContext } from './commands/threadCommands';
 import { CommandIds, ViewIds, WALKTHROUGH_ID } from './constants';
 import { RunSessions } from './runs/runSessions';
 import { affectsProcLens, settings } from './settings';
+import { StacksDocuments, STACKS_SCHEME } from './stacks/stacksDocuments';
 import { createStatusBarItem } from './statusBar';
 import { TimelinePanels } from './timeline/timelinePanel';
 import { ExamplesView } from './views/examplesView';
 import { ProcessDecorations } from './views/processDecorations';
 import { ProcessesView } from './views/processesView';
+import { RunDiagnoses } from './views/runDiagnoses';
 
 /** What activate() returns: the integration tests drive the extension through it. */
 export interface ProcLensApi {
@@ -64,9 +69,15 @@ export function activate(context: vscode.ExtensionContext): ProcLensApi {
   const seams: TestSeams = { ask: askModal, workspaceTrusted: () => vscode.workspace.isTrusted };
   const sessions = new RunSessions(tracker, control, log, context.workspaceState, () => seams.workspaceTrusted());
   const examples = new ExamplesView(loadExampleManifest(context.asAbsolutePath('examples')), context.asAbsolutePath('examples'));
-  const processes = new ProcessesView(tracker.model, (run) => sessions.label(run));
+  const diagnoses = new RunDiagnoses(tracker.model);
+  const processes = new ProcessesView(tracker.model, (run) => sessions.label(run), diagnoses);
   const processesTree = vscode.window.createTreeView(ViewIds.processes, { treeDataProvider: processes, showCollapseAll: true });
-  const decorations = new ProcessDecorations(tracker.model, () => settings.highlightChanges);
+  processes.onScreen = processesTree.visible;
+  const decorations = new ProcessDecorations(tracker.model, () => settings.highlightChanges, (record) => {
+    const [first] = diagnoses.of(record);
+    return first && diagnosisText(first, diagnoses.nameOf(record.runId), vscode.l10n.t).problem;
+  });
+  const stacks = new StacksDocuments(tracker, (run) => sessions.label(run));
   const revealRun = (run: RunRecord) => {
     processes.refresh();
     processesTree.reveal(run, { expand: 3, focus: false, select: false }).then(undefined, (error) =>
@@ -86,6 +97,8 @@ export function activate(context: vscode.ExtensionContext): ProcLensApi {
     sessions,
     processes,
     processesTree,
+    processesTree.onDidChangeVisibility(({ visible }) => (processes.onScreen = visible)),
+    processes.onDidChangeDiagnoses((records) => decorations.refresh(records)),
     vscode.window.createTreeView(ViewIds.examples, { treeDataProvider: examples }),
     createStatusBarItem(tracker.model),
     ...registerProcessCommands(tracker.model, control, log, (message, ...buttons) => seams.ask(message, ...buttons)),
@@ -106,6 +119,11 @@ export function activate(context: vscode.ExtensionContext): ProcLensApi {
     registerShowTimelineCommand(tracker.model, timelines, (run) => sessions.label(run)),
     registerAttachCommand({ model: tracker.model, lister: tracker.lister, sessions, revealRun }),
     ...registerFilterCommands(processes, processesTree),
+    ...registerThreadCommands(),
+    stacks,
+    vscode.workspace.registerTextDocumentContentProvider(STACKS_SCHEME, stacks),
+    vscode.languages.registerDocumentLinkProvider({ scheme: STACKS_SCHEME }, stacks),
+    ...registerStacksCommands(tracker.model, stacks, (run) => sessions.label(run)),
     vscode.commands.registerCommand(CommandIds.openWalkthrough, () =>
       vscode.commands.executeCommand('workbench.action.openWalkthrough', `${context.extension.id}#${WALKTHROUGH_ID}`, false),
     ),
@@ -119,9 +137,14 @@ export function activate(context: vscode.ExtensionContext): ProcLensApi {
       if (affectsProcLens(event, 'keepExited')) {
         processes.refresh();
       }
+      if (affectsProcLens(event, 'showThreads')) {
+        processes.showThreads = settings.showThreads;
+        void updateThreadsContext();
+      }
     }),
     { dispose: () => void tracker.dispose() },
   );
+  void updateThreadsContext();
   void sessions.restore(settings.terminateOnExit);
   stopOnExit = async () => {
     if (settings.terminateOnExit) {

@@ -26,10 +26,23 @@ export const settings = {
   get highlightChanges(): boolean {
     return config().get<boolean>('highlightChanges', true);
   },
+  /** Rows of threads under each Python process. */
+  get showThreads(): boolean {
+    return config().get<boolean>('showThreads', false);
+  },
   get stopGraceMs(): number {
     return config().get<number>('stopGraceMs', 2000);
   },
 };
+
+/**
+ * Sets a setting where it takes effect: in the workspace when the workspace
+ * sets it (a user value would stay hidden under it), else for the user.
+ */
+export async function updateSetting(key: string, value: unknown): Promise<void> {
+  const inWorkspace = config().inspect(key)?.workspaceValue !== undefined;
+  await config().update(key, value, inWorkspace ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global);
+}
 
 function config(): vscode.WorkspaceConfiguration {
   return vscode.workspace.getConfiguration(SETTINGS_SECTION);

@@ -101,6 +101,8 @@ test('§9: the terminate request is a mark, the exit is −15 SIGTERM, and the l
       { kind: 'running', from: T + 100, to: T + 130 },
       { kind: 'zombie', from: T + 130, to: T + 140 },
     ],
+    waits: [],
+    threads: [],
     marks: [{ kind: 'signal', time: T + 110, signal: 'SIGTERM', by: 100 }],
     exit: { time: T + 130, code: -15, signal: 'SIGTERM' },
   });
@@ -133,7 +135,7 @@ test('§8: each join() is a stretch with an arrow to the child it waits for, and
   assert.deepEqual(old.segments.map((s) => s.kind), ['running'], 'no reaped time known: no zombie stretch');
 });
 
-test('a live run: open stretches end at now, and the run ends at now', () => {
+test('a live run: open stretches end at now, marked open, and the run ends at now', () => {
   const now = T + 5000;
   const records = [
     main({ state: 'joining', endedAt: undefined, exitCode: undefined, joiningPid: 101, joins: [{ childPid: 101, timeout: null, enteredAt: T + 200 }] }),
@@ -143,10 +145,13 @@ test('a live run: open stretches end at now, and the run ends at now', () => {
   const data = buildTimeline(run({ state: 'live', endedAt: undefined }), records, now);
   assert.deepEqual([data.end, data.live], [now, true]);
   const [mainLane, running, zombie] = data.lanes;
-  assert.deepEqual(mainLane.segments.at(-1), { kind: 'joining', from: T + 200, to: now, target: 'r:101', timeout: null });
-  assert.deepEqual(running.segments, [{ kind: 'running', from: T + 100, to: now }]);
+  assert.deepEqual(mainLane.segments.at(-1), { kind: 'joining', from: T + 200, to: now, target: 'r:101', timeout: null, open: true });
+  assert.deepEqual(running.segments, [{ kind: 'running', from: T + 100, to: now, open: true }]);
   assert.equal(running.exit, undefined);
-  assert.deepEqual(zombie.segments.at(-1), { kind: 'zombie', from: T + 4000, to: now });
+  assert.deepEqual(zombie.segments, [
+    { kind: 'running', from: T + 110, to: T + 4000 },
+    { kind: 'zombie', from: T + 4000, to: now, open: true },
+  ]);
   assert.deepEqual(zombie.exit, { time: T + 4000, code: 0, signal: undefined });
 });
 

@@ -1,12 +1,21 @@
 import { ProcessKind, ProcessRecord, RunRecord } from '../model/processRecord';
 import { formatDuration, formatExitCode, processDescription, runStateText, stateText, Translate, zombieText } from '../present/processText';
-import { buildTimeline, TimelineLane, TimelineMark, TimelineSegment } from './timelineData';
+import { buildTimeline, TimelineLane, TimelineMark, TimelineOptions, TimelineSegment } from './timelineData';
+import { at, stretch } from './timeText';
+import { presentProblem, presentThread, presentWait, ProblemView, ThreadView, WaitView } from './waitsView';
+
+export type { ProblemView, ThreadView, WaitView } from './waitsView';
 
 type Titled<T> = T & { readonly title: string };
 
+/** A stretch of a lane's life, with an id that stays the same from one redraw to the next. */
+export type SegmentView = Titled<TimelineSegment> & { readonly id: string };
+
 /** A lane with every word the webview shows for it: the webview itself has no words of its own. */
-export interface LaneView extends Omit<TimelineLane, 'segments' | 'marks'> {
-  readonly segments: ReadonlyArray<Titled<TimelineSegment>>;
+export interface LaneView extends Omit<TimelineLane, 'segments' | 'marks' | 'waits' | 'threads'> {
+  readonly segments: readonly SegmentView[];
+  readonly waits: readonly WaitView[];
+  readonly threads: readonly ThreadView[];
   readonly marks: ReadonlyArray<Titled<TimelineMark>>;
   /** `PID 4711`. */
   readonly pidText: string;
@@ -26,17 +35,30 @@ export interface AxisTick {
 }
 
 export interface LegendEntry {
-  readonly kind: TimelineSegment['kind'] | 'signal' | 'reaped';
+  readonly kind: TimelineSegment['kind'] | 'blocked' | 'signal' | 'reaped';
   readonly label: string;
+}
+
+/**
+ * What changes while the model does not: the clock. A live run's view is posted
+ * whole when the model changes, and only this, once a second, in between.
+ */
+export interface TimelineClock {
+  /** Now while the run is live: every open stretch ends here. */
+  readonly end: number;
+  readonly axis: readonly AxisTick[];
+  /** The titles of the open stretches, which say how long they have lasted: segments by their id, calls by theirs. */
+  readonly open: ReadonlyArray<{ readonly id: string | number; readonly title: string }>;
+  /** Deadlocks found now: one is named only once its wait has lasted a while. */
+  readonly problems: readonly ProblemView[];
 }
 
 /** What the timeline webview draws: the run's data, with every word already translated. */
 export interface TimelineView {
   readonly title: string;
   readonly start: number;
-  readonly end: number;
   readonly live: boolean;
-  readonly axis: readonly AxisTick[];
+  readonly clock: TimelineClock;
   readonly legend: readonly LegendEntry[];
   readonly lanes: readonly LaneView[];
   /** The chart's accessible name. */
@@ -44,19 +66,6 @@ export interface TimelineView {
   /** Shown when the run has no process yet. */
   readonly empty: string;
 }
-
-// Made on first use: building a DateTimeFormat costs about 25 ms, which at load time would
-// be paid by every activation of the extension, timeline or not.
-let clock: Intl.DateTimeFormat | undefined;
-const at = (time: number) =>
-  (clock ??= new Intl.DateTimeFormat(undefined, {
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    fractionalSecondDigits: 3,
-    hourCycle: 'h23',
-  })).format(time);
-const stretch = (from: number, to: number) => `${at(from)} → ${at(to)} (${formatDuration(to - from)})`;
 
 /** Ten or fewer ticks whatever the run's length, on round steps. */
 const tickSteps = [50, 100, 200, 250, 500, 1000, 2000, 5000, 10_000, 15_000, 30_000, 60_000, 120_000, 300_000, 600_000, 1_800_000];
@@ -72,16 +81,21 @@ export function axisTicks(start: number, end: number): AxisTick[] {
 }
 
 /** The timeline of one run, as the webview draws it; `t` translates (the extension passes `vscode.l10n.t`). */
-export function presentTimeline(run: RunRecord, records: readonly ProcessRecord[], now: number, label: string, t: Translate): TimelineView {
-  const data = buildTimeline(run, records, now);
+export function presentTimeline(
+  run: RunRecord,
+  records: readonly ProcessRecord[],
+  now: number,
+  label: string,
+  t: Translate,
+  options: TimelineOptions = {},
+): TimelineView {
+  const data = buildTimeline(run, records, now, options);
   const byKey = new Map(records.map((r) => [r.key, r]));
-  const asker = (pid: number) => {
-    if (pid === 0) {
-      return 'ProcLens';
-    }
+  const named = (pid: number) => {
     const lane = data.lanes.find((l) => l.pid === pid);
     return lane ? `${lane.name} (${t('PID {0}', pid)})` : t('PID {0}', pid);
   };
+  const asker = (pid: number) => (pid === 0 ? 'ProcLens' : named(pid));
   const nameOf = (key: string | undefined) => data.lanes.find((l) => l.key === key)?.name;
 
   const present = (lane: TimelineLane): LaneView => {
@@ -93,7 +107,13 @@ export function presentTimeline(run: RunRecord, records: readonly ProcessRecord[
     const names = lane.formerNames.length ? `${lane.name} (${t('was')} ${lane.formerNames.join(', ')})` : lane.name;
     return {
       ...lane,
-      segments: lane.segments.map((segment) => ({ ...segment, title: segmentTitle(segment, lane.kind, nameOf(segment.target), t) })),
+      segments: lane.segments.map((segment, k) => ({
+        ...segment,
+        id: `${lane.key}/segment/${k}`,
+        title: segmentTitle(segment, lane.kind, nameOf(segment.target), t),
+      })),
+      waits: lane.waits.map((wait) => presentWait(wait, t)),
+      threads: lane.threads.map((thread, k) => presentThread(thread, lane.key, k, t)),
       marks: lane.marks.map((mark) => ({ ...mark, title: t('{0} asked for by {1} at {2}', mark.signal, asker(mark.by), at(mark.time)) })),
       pidText: t('PID {0}', lane.pid),
       label: `${lane.name}, ${description}`,
@@ -112,24 +132,41 @@ export function presentTimeline(run: RunRecord, records: readonly ProcessRecord[
     };
   };
 
+  const lanes = data.lanes.map(present);
   return {
     title: `${label} · ${runStateText(run, t)}`,
     start: data.start,
-    end: data.end,
     live: data.live,
-    axis: axisTicks(data.start, data.end),
+    clock: {
+      end: data.end,
+      axis: axisTicks(data.start, data.end),
+      open: openTitles(lanes),
+      problems: data.problems.map((problem) => presentProblem(problem, named, t)),
+    },
     legend: [
       { kind: 'running', label: t('running') },
       { kind: 'joining', label: t('blocked in join()') },
+      { kind: 'blocked', label: t('blocked in a call') },
       { kind: 'exiting', label: t('exiting (exit handlers)') },
       { kind: 'zombie', label: t('zombie (not joined)') },
       { kind: 'signal', label: t('terminate or kill asked for') },
       { kind: 'reaped', label: t('exit code collected') },
     ],
-    lanes: data.lanes.map(present),
+    lanes,
     chartLabel: t('Timeline of {0}', label),
     empty: t('No process seen yet.'),
   };
+}
+
+function openTitles(lanes: readonly LaneView[]): TimelineClock['open'] {
+  const open: Array<{ id: string | number; title: string }> = [];
+  const add = (item: { readonly id: string | number; readonly title: string; readonly open?: boolean }) => item.open && open.push({ id: item.id, title: item.title });
+  for (const lane of lanes) {
+    lane.segments.forEach(add);
+    lane.waits.forEach(add);
+    lane.threads.forEach((thread) => thread.waits.forEach(add));
+  }
+  return open;
 }
 
 function segmentTitle(segment: TimelineSegment, kind: ProcessKind, targetName: string | undefined, t: Translate): string {

@@ -48,7 +48,8 @@ export async function pickExample(examples: readonly LessonExample[]): Promise<L
   const language = vscode.env.language;
   const picked = await vscode.window.showQuickPick(
     examples.map((example) => ({
-      label: `${example.section} ${inLanguage(example.title, language)}`,
+      // The 'Why is it stuck?' examples belong to no numbered section.
+      label: `${example.section} ${inLanguage(example.title, language)}`.trim(),
       description: example.file,
       detail: inLanguage(example.expect, language),
       example,

@@ -2,13 +2,23 @@ import * as vscode from 'vscode';
 import { ModelChange, ProcessModel } from '../../core/model/processModel';
 import { ProcessRecord, RunRecord } from '../../core/model/processRecord';
 import { presentTimeline } from '../../core/timeline/timelineView';
+import { SETTINGS_SECTION } from '../constants';
+import { affectsProcLens } from '../settings';
 import { RenderedReport, RunTimeline } from './runTimeline';
 
-export type { RenderedLane, RenderedReport } from './runTimeline';
+export type { RenderedLane, RenderedReport, RenderedThread } from './runTimeline';
+
+/** Threads are shown as lanes of their own under each process; the Processes view shares the setting. */
+const SHOW_THREADS = 'showThreads';
 
 /** The timeline panels: one per run, opened again (not twice) when asked for again. */
 export class TimelinePanels implements vscode.Disposable {
   private readonly panels = new Map<string, RunTimeline>();
+  private readonly configuration = vscode.workspace.onDidChangeConfiguration((event) => {
+    if (affectsProcLens(event, SHOW_THREADS)) {
+      this.panels.forEach((panel) => panel.changed());
+    }
+  });
   private readonly onChange = ({ processes, runs }: ModelChange) => {
     for (const [runId, panel] of this.panels) {
       if (runs.some((r) => r.id === runId) || processes.some((p) => p.runId === runId)) {
@@ -44,7 +54,8 @@ export class TimelinePanels implements vscode.Disposable {
       mediaRoot: vscode.Uri.joinPath(this.extensionUri, 'media', 'timeline'),
       present: () => {
         const current = this.model.run(runId);
-        return current && presentTimeline(current, this.model.processesOf(runId), Date.now(), label, vscode.l10n.t);
+        const threads = vscode.workspace.getConfiguration(SETTINGS_SECTION).get<boolean>(SHOW_THREADS, false);
+        return current && presentTimeline(current, this.model.processesOf(runId), Date.now(), label, vscode.l10n.t, { threads });
       },
       reveal: (key) => {
         const record = this.model.get(key);
@@ -65,6 +76,7 @@ export class TimelinePanels implements vscode.Disposable {
 
   dispose(): void {
     this.model.off('change', this.onChange);
+    this.configuration.dispose();
     [...this.panels.values()].forEach((panel) => panel.dispose());
   }
 }

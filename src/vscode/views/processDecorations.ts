@@ -12,8 +12,9 @@ export function processUri(record: ProcessRecord): vscode.Uri {
 
 /**
  * Colours a process's row for a few seconds after it starts (green) and after
- * it exits (amber). Rows are re-asked only when their process changes or its
- * highlight runs out, so a quiet tree costs nothing.
+ * it exits (amber), and marks a deadlocked one with a warning `!` for as long
+ * as it lasts. Rows are re-asked only when their process changes, its
+ * highlight runs out or its deadlock comes or goes, so a quiet tree costs nothing.
  */
 export class ProcessDecorations implements vscode.FileDecorationProvider, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<vscode.Uri[]>();
@@ -25,6 +26,8 @@ export class ProcessDecorations implements vscode.FileDecorationProvider, vscode
   constructor(
     private readonly model: ProcessModel,
     private readonly enabled: () => boolean,
+    /** The deadlock found on the process, in one sentence, if any. */
+    private readonly problemOf: (record: ProcessRecord) => string | undefined,
     private readonly now: () => number = Date.now,
   ) {
     model.on('change', ({ processes }) => {
@@ -43,10 +46,18 @@ export class ProcessDecorations implements vscode.FileDecorationProvider, vscode
   }
 
   provideFileDecoration(uri: vscode.Uri): vscode.FileDecoration | undefined {
-    if (uri.scheme !== SCHEME || !this.enabled()) {
+    if (uri.scheme !== SCHEME) {
       return undefined;
     }
     const record = this.model.get(decodeURIComponent(uri.path.slice(1)));
+    const problem = record && this.problemOf(record);
+    if (problem) {
+      // Not subject to highlightChanges: that setting is about colours that come and go by themselves.
+      return new vscode.FileDecoration('!', problem, new vscode.ThemeColor('list.warningForeground'));
+    }
+    if (!this.enabled()) {
+      return undefined;
+    }
     switch (record && recentChange(record, this.now())) {
       case 'started':
         return new vscode.FileDecoration(undefined, vscode.l10n.t('just started'), new vscode.ThemeColor('proclens.startedHighlight'));
@@ -60,6 +71,11 @@ export class ProcessDecorations implements vscode.FileDecorationProvider, vscode
   /** The setting changed: every row is asked again. */
   refreshAll(): void {
     this.changed.fire(this.model.all().map(processUri));
+  }
+
+  /** These rows are asked again (their deadlocks changed). */
+  refresh(records: readonly ProcessRecord[]): void {
+    this.changed.fire(records.map(processUri));
   }
 
   dispose(): void {

@@ -1,10 +1,12 @@
-import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { Diagnosis } from '../../core/diagnosis/deadlocks';
 import { describeExitCode } from '../../core/present/exitCodeText';
 import { isAlive, isConfirmed, ProcessRecord, RunRecord } from '../../core/model/processRecord';
+import { currentWait, liveThreads } from '../../core/model/threadsAndWaits';
 import { formatDuration, formatExitCode, processDescription, runStateText } from '../../core/present/processText';
-
+import { diagnosisText, NameOf, waitText } from '../../core/present/waitText';
 import { processUri } from './processDecorations';
+import { shortSite } from './threadRows';
 
 const t = vscode.l10n.t;
 
@@ -13,6 +15,10 @@ function processIcon(record: ProcessRecord): vscode.ThemeIcon {
   const color = (id: string) => new vscode.ThemeColor(id);
   switch (record.state) {
     case 'running':
+      if (currentWait(record)) {
+        // Blocked in a call, like a process in join(): the same watch.
+        return new vscode.ThemeIcon('watch', color('charts.blue'));
+      }
       if (record.kind === 'helper') {
         return new vscode.ThemeIcon('gear', color('charts.green'));
       }
@@ -35,23 +41,25 @@ function processIcon(record: ProcessRecord): vscode.ThemeIcon {
 
 /**
  * `process.alive`, `process.joining`, `process.exiting`, `process.zombie`,
- * `process.exited`, then `.daemon` and `.source` (a start() call site or
- * target is known): menus match these. A live process the OS has not
- * confirmed as part of its run reads `process.unconfirmed.alive`, so that no
- * signal menu matches it.
+ * `process.exited`, then `.daemon`, `.source` (a start() call site or
+ * target is known) and `.stacks` (its tracer can dump its stacks now): menus
+ * match these. A live process the OS has not confirmed as part of its run
+ * reads `process.unconfirmed.alive`, so that no signal menu matches it.
  */
 export function processContextValue(record: ProcessRecord): string {
   const state = record.state === 'running' ? 'alive' : record.state;
   const unconfirmed = isAlive(record) && !isConfirmed(record) ? 'unconfirmed' : '';
-  return ['process', unconfirmed, state, record.daemon ? 'daemon' : '', record.startSite || record.target ? 'source' : '']
+  const stacks = isAlive(record) && record.traced && typeof record.stackSignal === 'number' ? 'stacks' : '';
+  return ['process', unconfirmed, state, record.daemon ? 'daemon' : '', record.startSite || record.target ? 'source' : '', stacks]
     .filter(Boolean)
     .join('.');
 }
 
-export function processTreeItem(record: ProcessRecord, joiningName: string | undefined, hasChildren: boolean): vscode.TreeItem {
+/** `now` makes a blocked process say what it waits for, and for how long. */
+export function processTreeItem(record: ProcessRecord, joiningName: string | undefined, hasChildren: boolean, now: number): vscode.TreeItem {
   const item = new vscode.TreeItem(record.name, hasChildren ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
   item.id = record.key;
-  item.description = processDescription(record, joiningName, t);
+  item.description = processDescription(record, joiningName, t, now);
   item.iconPath = processIcon(record);
   item.contextValue = processContextValue(record);
   // Only so that ProcessDecorations can colour the row; the label and icon stay ours.
@@ -60,12 +68,27 @@ export function processTreeItem(record: ProcessRecord, joiningName: string | und
   return item;
 }
 
-const where = (site: { file: string | null; line: number | null } | undefined) =>
-  site?.file ? `${path.basename(site.file)}:${site.line ?? '?'}` : undefined;
+/** What the hover of a process row says beyond the record itself. */
+export interface TooltipContext {
+  readonly parent: ProcessRecord | undefined;
+  readonly now: number;
+  /** Its deadlocks (RunDiagnoses). */
+  readonly diagnoses: readonly Diagnosis[];
+  readonly nameOf: NameOf;
+}
 
 /** Every field, for the hover: resolved only when a person hovers, so it costs nothing per update. */
-export function processTooltip(record: ProcessRecord, parent: ProcessRecord | undefined): vscode.MarkdownString {
+export function processTooltip(record: ProcessRecord, { parent, now, diagnoses, nameOf }: TooltipContext): vscode.MarkdownString {
+  const wait = currentWait(record);
+  const joinedAt = record.state === 'joining' ? record.joins.at(-1)?.enteredAt : undefined;
+  const since = (time: number | undefined) =>
+    time !== undefined ? `${new Date(time).toLocaleTimeString()} (${formatDuration(Math.max(0, now - time))})` : undefined;
+  const problems = diagnoses.map((d) => diagnosisText(d, nameOf, t));
   const rows: Array<[string, string | undefined]> = [
+    ...problems.flatMap(({ problem, fix }): Array<[string, string]> => [
+      [t('Problem'), problem],
+      [t('Fix'), fix],
+    ]),
     [t('PID'), String(record.pid)],
     [t('Parent'), parent ? `${parent.name} (PID ${parent.pid})` : record.parentPid !== undefined ? `PID ${record.parentPid}` : undefined],
     [t('OS parent now'), record.ppid !== undefined && record.ppid !== record.parentPid ? `PID ${record.ppid}` : undefined],
@@ -73,8 +96,8 @@ export function processTooltip(record: ProcessRecord, parent: ProcessRecord | un
     [t('Kind'), kindText(record)],
     [t('Daemon'), record.kind === 'mp-child' ? (record.daemon ? t('yes') : t('no')) : undefined],
     [t('Start method'), record.startMethod],
-    [t('Target'), record.target ? `${record.target.name}${where(record.target) ? ` (${where(record.target)})` : ''}` : undefined],
-    [t('Started at'), where(record.startSite)],
+    [t('Target'), record.target ? `${record.target.name}${record.target.file ? ` (${shortSite(record.target)})` : ''}` : undefined],
+    [t('Started at'), shortSite(record.startSite)],
     [t('Command line'), record.commandLine?.join(' ')],
     [t('Python'), record.pythonVersion],
     [t('Started'), record.startedAt ? new Date(record.startedAt).toLocaleTimeString() : undefined],
@@ -85,13 +108,33 @@ export function processTooltip(record: ProcessRecord, parent: ProcessRecord | un
     [t('Memory'), record.rssBytes !== undefined ? `${(record.rssBytes / 1048576).toFixed(1)} MiB` : undefined],
     [t('Orphan'), record.orphan ? t('its parent ended first') : undefined],
     [t('Exiting'), record.state === 'exiting' ? exitingText(record) : undefined],
+    [t('Joining since'), since(joinedAt)],
+    [t('Waiting'), wait ? waitText(wait, t) : undefined],
+    [t('Waiting since'), since(wait?.enteredAt)],
+    [t('Called at'), shortSite(wait?.site)],
+    [t('Threads'), threadsText(record)],
     [t('Not confirmed'), isAlive(record) && !isConfirmed(record) ? t('the OS has not shown it inside this run yet: ProcLens will not signal it') : undefined],
   ];
-  const markdown = new vscode.MarkdownString(`**${escape(record.name)}**\n\n| | |\n|---|---|\n`);
+  return table(
+    record.name,
+    rows.filter((row): row is [string, string] => row[1] !== undefined),
+  );
+}
+
+/** `3` Python threads alive, or `3 (5 counted by the OS)`. */
+function threadsText(record: ProcessRecord): string | undefined {
+  const alive = liveThreads(record).length;
+  if (!alive) {
+    return undefined;
+  }
+  return record.osThreadCount !== undefined && record.osThreadCount !== alive ? t('{0} ({1} counted by the OS)', alive, record.osThreadCount) : String(alive);
+}
+
+/** A bold heading and a two-column table: every hover of the tree looks like this. */
+export function table(heading: string, rows: ReadonlyArray<readonly [string, string]>): vscode.MarkdownString {
+  const markdown = new vscode.MarkdownString(`**${escapeMarkdown(heading)}**\n\n| | |\n|---|---|\n`);
   for (const [label, value] of rows) {
-    if (value !== undefined) {
-      markdown.appendMarkdown(`| ${label} | ${escape(value)} |\n`);
-    }
+    markdown.appendMarkdown(`| ${escapeMarkdown(label)} | ${escapeMarkdown(value)} |\n`);
   }
   return markdown;
 }
@@ -126,7 +169,7 @@ function kindText(record: ProcessRecord): string {
   }
 }
 
-const escape = (text: string) => text.replace(/[|\\`*_{}[\]<>#]/g, (c) => `\\${c}`).replace(/\n/g, ' ');
+const escapeMarkdown = (text: string) => text.replace(/[|\\`*_{}[\]<>#]/g, (c) => `\\${c}`).replace(/\n/g, ' ');
 
 export function runTreeItem(run: RunRecord, label: string): vscode.TreeItem {
   const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Expanded);
@@ -142,14 +185,14 @@ export function runTreeItem(run: RunRecord, label: string): vscode.TreeItem {
       : run.exitCode === 0
         ? new vscode.ThemeIcon('pass-filled', new vscode.ThemeColor('charts.green'))
         : new vscode.ThemeIcon('error', new vscode.ThemeColor('charts.red'));
-  const tooltip = new vscode.MarkdownString(`**${escape(label)}**\n\n`);
+  const tooltip = new vscode.MarkdownString(`**${escapeMarkdown(label)}**\n\n`);
   tooltip.appendMarkdown(`${t('Command line')}: \`${run.command.join(' ').replace(/`/g, "'")}\`\n\n`);
-  tooltip.appendMarkdown(`${t('Folder')}: ${escape(run.cwd)}\n\n`);
+  tooltip.appendMarkdown(`${t('Folder')}: ${escapeMarkdown(run.cwd)}\n\n`);
   if (run.exitCode !== undefined && run.exitCode !== null) {
-    tooltip.appendMarkdown(`${t('Exit code')}: ${formatExitCode(run.exitCode)} (${escape(describeExitCode(run.exitCode, t))})\n\n`);
+    tooltip.appendMarkdown(`${t('Exit code')}: ${formatExitCode(run.exitCode)} (${escapeMarkdown(describeExitCode(run.exitCode, t))})\n\n`);
   }
   if (run.error) {
-    tooltip.appendMarkdown(escape(run.error));
+    tooltip.appendMarkdown(escapeMarkdown(run.error));
   }
   item.tooltip = tooltip;
   return item;

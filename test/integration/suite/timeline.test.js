@@ -3,7 +3,7 @@
 
 const assert = require('assert');
 const vscode = require('vscode');
-const { until } = require('./helpers');
+const { alive, until } = require('./helpers');
 
 describe('the timeline', function () {
   this.timeout(60000);
@@ -51,5 +51,47 @@ describe('the timeline', function () {
     // Asked for again, from one of the run's processes: the same panel, not a second one.
     await vscode.commands.executeCommand('proclens.showTimeline', model().processesOf(runId)[0]);
     assert.strictEqual(timelineTabs('s08_join_all.py').length, 1);
+  });
+
+  it('stuck_lock, while it hangs: the child is blocked in Lock.acquire() until now, the parent in join(); the clock moves, the chart is not built again', async function () {
+    this.timeout(90000);
+    const runId = await vscode.commands.executeCommand('proclens.runExample', 'stuck_lock');
+    try {
+      await vscode.commands.executeCommand('proclens.showTimeline', runId);
+      const drawn = await until(
+        'the timeline to draw Process-1 blocked in Lock.acquire()',
+        () => {
+          const lanes = api.timelines.rendered(runId)?.lanes;
+          return lanes?.find((lane) => lane.name === 'Process-1')?.openWaits.includes('Lock.acquire') && lanes;
+        },
+        30000,
+      );
+      const [main] = drawn;
+      const child = drawn.find((lane) => lane.name === 'Process-1');
+      assert.strictEqual(main.name, 'MainProcess');
+      assert.deepStrictEqual([main.joining, main.joins], [1, 1], 'one join() stretch, its arrow to the child');
+      assert.deepStrictEqual(child.openWaits, ['Lock.acquire']);
+      assert.deepStrictEqual(main.openWaits, [], 'the parent holds the lock: it waits in join(), not in a call');
+      // A deadlock is named once the waits have lasted a while: the clock brings it, not a change of the model.
+      const marked = await until('the deadlock marked on MainProcess', () => {
+        const report = api.timelines.rendered(runId);
+        return report?.lanes[0].problems.includes('wait-cycle') && report;
+      });
+      await new Promise((resolve) => setTimeout(resolve, 2500));
+      const later = api.timelines.rendered(runId);
+      assert.ok(later.end >= marked.end + 1000, `the clock moved on: ${marked.end} → ${later.end}`);
+      assert.strictEqual(later.renders, marked.renders, 'a model that did not change is not drawn again');
+      assert.deepStrictEqual(later.lanes.find((lane) => lane.name === 'Process-1').openWaits, ['Lock.acquire']);
+    } finally {
+      await vscode.commands.executeCommand('proclens.stopRun', model().run(runId));
+      await finished(runId);
+    }
+    const pids = model().processesOf(runId).map((p) => p.pid);
+    assert.deepStrictEqual(pids.filter(alive), [], 'Stop Run left nothing running');
+    const stopped = await until('the stopped run drawn', () => {
+      const report = api.timelines.rendered(runId);
+      return report?.lanes.every((lane) => lane.openWaits.length === 0) && report;
+    });
+    assert.deepStrictEqual(stopped.lanes[0].problems, [], 'a finished run has no deadlock left');
   });
 });

@@ -626,6 +626,13 @@ _QUIET_FILES = frozenset((_LIB_PREFIX + "threading.py", _LIB_PREFIX + "queue.py"
 # handler (whatever Python frames are left below it are not what waits).
 _child_base = None
 _exit_base = None
+# Threads that multiprocessing, concurrent or threading started for
+# themselves (by ident, while they run), and those being started so.
+# A fork leaves the set as it is: the child's only thread is the one that
+# forked, and a new thread that happens to reuse a gone one's ident is at
+# worst unreported when no frame of the program is under its wait.
+_library_threads = set()
+_library_starts = set()
 
 
 def _only_this_thread():
@@ -679,34 +686,39 @@ def _has_input(connection, timeout):
         return True
 
 
+def _in_library(code):
+    """Code of multiprocessing, concurrent, threading or queue."""
+    filename = code.co_filename
+    return filename in _QUIET_FILES or filename.startswith(_QUIET_DIRS)
+
+
 def _wait_site(frame):
     """The line of the program that made the call: the first frame outside
     multiprocessing, concurrent, threading, queue and the tracer, as JSON text;
-    None if there is none."""
+    "null" if the thread has no such frame (a thread whose target is, say,
+    Event.wait); None if the frames below are multiprocessing's own (a child's
+    bootstrap, the exit handler): then the program is not what waits."""
     while frame is not None:
         code = frame.f_code
         if code is _child_base or code is _exit_base:
             return None
-        if frame.f_globals is not _GLOBALS:
-            filename = code.co_filename
-            if filename not in _QUIET_FILES and not filename.startswith(_QUIET_DIRS):
-                return "{" + _place_text(None, filename, frame.f_lineno)
+        if frame.f_globals is not _GLOBALS and not _in_library(code):
+            return "{" + _place_text(None, code.co_filename, frame.f_lineno)
         frame = frame.f_back
-    return None
+    return "null"
 
 
 def _report_wait(tid, kind, call, on, timeout, forced, extra):
     """Sends `wait`; False if it did not, and then no `woke` follows."""
     try:
         site = _wait_site(sys._getframe(1))
-        if site is None:
-            if not forced:
-                # Only multiprocessing's or threading's own code is waiting (a
-                # queue's feeder, a pool's handler threads, a pool worker or a
-                # manager between requests): their idling says nothing about
-                # the program, and they idle often.
-                return False
-            site = "null"
+        if (site is None or (site == "null" and tid in _library_threads)) and not forced:
+            # Only multiprocessing's or threading's own code is waiting (a
+            # pool's handler threads, a pool worker or a manager between
+            # requests): their idling says nothing about the program, and
+            # they idle often.
+            return False
+        site = site or "null"
         began = _inside.get(tid)
         _emit(
             "wait",
@@ -859,7 +871,7 @@ def _make_condition_wait(original):
 
 
 def _quiet_while(original):
-    """A call whose own short waits are no news (Thread.start waits for the new thread to run)."""
+    """A call whose own short waits are no news."""
 
     def quiet(self, *args, **kwargs):
         tid = _get_ident()
@@ -909,12 +921,49 @@ def _patch_threading(module):
         # starts no thread never comes here.
         def _bootstrap_inner(self):
             report_thread(self)
+            library = self in _library_starts
+            if library:
+                _library_starts.discard(self)
+                _library_threads.add(_get_ident())
             try:
                 return original(self)
             finally:
                 report_thread_end(self)
+                if library:
+                    _library_threads.discard(_get_ident())
 
         return _bootstrap_inner
+
+    def make_start(original):
+        # start() waits until the new thread runs: no news. A thread started
+        # by library code (a queue's feeder, a pool's handlers, an executor's
+        # workers) is noted as such: its waits are reported only when a frame
+        # of the program is under them.
+        def start(self):
+            library = False
+            try:
+                frame = sys._getframe(1)
+                while frame is not None and frame.f_globals is _GLOBALS:
+                    frame = frame.f_back
+                library = frame is not None and _in_library(frame.f_code)
+            except Exception:
+                pass
+            if library:
+                _library_starts.add(self)
+            tid = _get_ident()
+            nested = tid in _inside
+            if not nested:
+                _inside[tid] = True
+            try:
+                return original(self)
+            except BaseException:
+                _library_starts.discard(self)
+                raise
+            finally:
+                if not nested:
+                    _inside.pop(tid, None)
+
+        return start
 
     def make_join(original):
         def join(self, timeout=None):
@@ -1001,7 +1050,7 @@ def _patch_threading(module):
         return _shutdown
 
     _wrap(thread_class, "_bootstrap_inner", make_bootstrap_inner)
-    _wrap(thread_class, "start", _quiet_while)
+    _wrap(thread_class, "start", make_start)
     _wrap(thread_class, "join", make_join)
     # __enter__ is the same function as acquire: `with semaphore:` blocks as well.
     _wrap(module.Semaphore, "acquire", make_semaphore_acquire)

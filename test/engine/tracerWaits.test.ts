@@ -178,6 +178,10 @@ for (const interpreter of testInterpreters()) {
         }
         noWaitAt(lines, WAITS);
         pairedWaits(lines);
+        // A pool's handler threads and a queue's feeder wait all the time, for nothing of the program's.
+        const library = new Set(lines.filter((l) => l.e === 'thread' && /^(Pool\._handle_|Queue\._feed$)/.test(l.target?.name)).map((l) => `${l.pid}/${l.tid}`));
+        assert.ok(library.size >= 4, `the pool's and the queues' threads ran: ${library.size}`);
+        assert.deepEqual(lines.filter((l) => l.e === 'wait' && library.has(`${l.pid}/${l.tid}`)), [], "no wait of multiprocessing's own threads");
 
         // The child that put 1 MB on a queue waits at its exit until the parent reads it.
         const feeders = lines.filter((l) => l.e === 'wait' && l.kind === 'queue-feeder');
@@ -212,6 +216,14 @@ for (const interpreter of testInterpreters()) {
         { pid: last.pid, tid: last.tid, kind: last.kind, call: last.call, on: last.on, site: last.site, timeout: last.timeout },
         { pid: main, tid: mainThread, kind: 'thread-join', call: 'interpreter exit', on: 'last-one', site: null, timeout: null },
       );
+      const collector = lines.find((l) => l.e === 'thread' && l.name === 'collector')!;
+      const collected = lines.filter((l) => l.e === 'wait' && l.tid === collector.tid);
+      assert.deepEqual(
+        collected.map((l) => [l.kind, l.call, l.site]),
+        [['event', 'Event.wait', null]],
+        'a thread the program started reports its wait even with no line of the program under it',
+      );
+      assert.equal(wokeAfter(lines, collected[0])?.e, 'woke');
       const end = lines.find((l) => l.e === 'thread-end' && l.name === 'last-one');
       assert.ok(end && lines.indexOf(end) < lines.indexOf(wokeAfter(lines, last)!), 'the main thread woke when last-one had ended');
     });

@@ -1,5 +1,8 @@
-# ProcLens tracer: tells the ProcLens core what multiprocessing does, and which
-# processes the program starts (os.fork, subprocess) and collects (os.wait*).
+# ProcLens tracer: tells the ProcLens core what multiprocessing does, which
+# processes the program starts (os.fork, subprocess) and collects (os.wait*),
+# which threads it runs, and what a thread is blocked on (a queue, a lock, a
+# pipe, a pool, a join); and it lets the core ask any Python process for the
+# stacks of all its threads (faulthandler, on a signal of its own).
 #
 # Loaded by sitecustomize.py only when PROCLENS_ADDR and PROCLENS_TOKEN are set.
 # Rules it keeps, because a watched program must behave as an unwatched one:
@@ -14,15 +17,22 @@
 #   - the only wait is a child's last one: before its Process code returns it
 #     gives the core at most _EXIT_FLUSH seconds to take what it still holds;
 #   - it starts no thread and registers no atexit handler;
-#   - it patches multiprocessing and subprocess only when the program imports
-#     them; os.fork and os.wait* are wrapped at start-up, since subprocess
-#     keeps its own reference to os.waitpid from its import on;
+#   - it patches multiprocessing, subprocess, threading and queue only when the
+#     program imports them; os.fork and os.wait* are wrapped at start-up, since
+#     subprocess keeps its own reference to os.waitpid from its import on;
+#   - a wrapped blocking call behaves exactly as the original: the tracer only
+#     makes it in two parts, a quiet first one (non-blocking, or for a moment)
+#     and, if that did not do, the rest, reported;
 #   - it never waits for a child itself: that would take the exit status from
-#     the program.
+#     the program;
+#   - the stack dump signal is only ever one nobody else uses (default
+#     disposition at start), and is given up the moment the program sets its
+#     own handler for it.
 #
 # Protocol: one stream connection per process; the first line is the token,
 # then one JSON object per line. The fields are described in
 # src/core/protocol/tracerEvents.ts.
+import _thread
 import os
 import sys
 import time
@@ -36,8 +46,15 @@ _RETRY_FIRST = 0.01
 _RETRY_LAST = 1.0
 # How long an exiting child waits for the core to take what it still holds.
 _EXIT_FLUSH = 0.5
-_MP_DIR = os.path.dirname(os.__file__) + os.sep + "multiprocessing"
+_LIB_DIR = os.path.dirname(os.__file__)
+_MP_DIR = _LIB_DIR + os.sep + "multiprocessing"
 _TRACER_FILES = (os.path.abspath(__file__), os.path.abspath(__file__)[:-1] + "c")
+# A frame of the tracer is one whose globals are these.
+_GLOBALS = globals()
+
+_get_ident = _thread.get_ident
+# 3.8 and later: the OS's number for the thread (what ps and /proc show).
+_get_native_id = getattr(_thread, "get_native_id", None)
 
 # A forked child shares its parent's memory until one of them writes to it, and
 # on some machines each first write to a shared page (a copy-on-write fault)
@@ -76,7 +93,7 @@ def _command_line():
 def _hello_tail():
     """The part of the hello message that a forked child shares with its parent."""
     argv = _command_line()
-    return ',"exe":%s,"argv":[%s],"py":"%d.%d.%d"}\n' % (
+    return ',"exe":%s,"argv":[%s],"py":"%d.%d.%d"' % (
         _json_text(sys.executable) if sys.executable else "null",
         ",".join(_json_text(str(arg)) for arg in argv),
         sys.version_info[0],
@@ -104,10 +121,13 @@ class _Channel(object):
         self._reset()
 
     def _reset(self):
-        import _thread
-
         self._sock = None
         self._pid = os.getpid()
+        # The thread the process began with: the main thread, or in a forked
+        # child the thread that forked (a forked child's first message comes
+        # from it: its boot, or the hello its fork wrapper sends).
+        self._tid = _get_ident()
+        self._native = _get_native_id() if _get_native_id is not None else None
         # The hello keeps this time on every connection, so that a reconnect is
         # news about the same process, not a new one.
         self._born = time.time()
@@ -132,6 +152,8 @@ class _Channel(object):
     def open(self):
         """Connects and says hello now, so the core knows the process from its start."""
         try:
+            if self._pid != os.getpid():
+                self._forked()
             if self._lock.acquire(False):
                 try:
                     if self._sock is None and self._connect():
@@ -255,7 +277,16 @@ class _Channel(object):
             cut = self._pending.find(b"\n")
             self._pending = self._pending[cut + 1:] if cut >= 0 else b""
             self._midline = False
-        hello = '{"e":"hello","pid":%d,"ppid":%d,"t":%.6f%s' % (os.getpid(), os.getppid(), self._born, self._hello_tail)
+        hello = '{"e":"hello","pid":%d,"ppid":%d,"t":%.6f%s,"tid":%d,"native":%s,"thread":%s,"stk":%s}\n' % (
+            os.getpid(),
+            os.getppid(),
+            self._born,
+            self._hello_tail,
+            self._tid,
+            "null" if self._native is None else "%d" % self._native,
+            _json_text(_thread_name(self._tid)),
+            "null" if _stack_signal is None else "%d" % _stack_signal,
+        )
         self._pending = _TOKEN_LINE + hello.encode("utf-8") + self._pending
         return True
 
@@ -313,7 +344,11 @@ def _place_text(name, filename, line):
 
 
 def _describe_target(process, base_run):
+    """A Process's or a Thread's target function, or its subclass's run, as JSON text."""
     target = getattr(process, "_target", None)
+    if getattr(target, "__globals__", None) is _GLOBALS:
+        # One of the tracer's own wrappers (a queue's feeder): name what it wraps.
+        target = getattr(target, "__wrapped__", target)
     if target is not None:
         code = getattr(target, "__code__", None)
         name = getattr(target, "__qualname__", None) or getattr(target, "__name__", None) or repr(target)
@@ -366,11 +401,1043 @@ def _wrap(owner, attribute, make):
     setattr(owner, attribute, replacement)
 
 
+def _wrap_static(owner, attribute, make):
+    """_wrap for a staticmethod: `make` is given the plain function and returns one."""
+    original = owner.__dict__[attribute].__func__
+    replacement = make(original)
+    for name in ("__name__", "__qualname__", "__doc__", "__module__"):
+        try:
+            setattr(replacement, name, getattr(original, name))
+        except (AttributeError, TypeError):
+            pass
+    replacement.__wrapped__ = original
+    setattr(owner, attribute, staticmethod(replacement))
+
+
+def _thread_name(tid):
+    """What threading calls the thread `tid`; "MainThread" while the program has not imported threading."""
+    try:
+        threading = sys.modules.get("threading")
+        thread = threading._active.get(tid) if threading is not None else None
+        if thread is not None:
+            return str(thread.name)
+    except Exception:
+        pass
+    return "MainThread"
+
+
+def _native_text():
+    return "null" if _get_native_id is None else "%d" % _get_native_id()
+
+
+# Stack dumps. With PROCLENS_STACKS set (a folder the core keeps for this), every
+# Python process asks faulthandler to write the stacks of all its threads to
+# <folder>/<pid>.stack when a real-time signal of the tracer's choosing arrives,
+# and says which in its hello ("stk"). faulthandler writes from its own C signal
+# handler: no thread of the tracer's, no ptrace, no Python code of the
+# program's run, so even a process stuck in C answers. It never chains to the
+# default action, which would end the process; a system call the signal
+# interrupts is resumed by Python (PEP 475).
+_STACKS = os.environ.get("PROCLENS_STACKS", "")
+_STACK_PREFIX = os.path.join(_STACKS, "") if _STACKS else ""
+# O_APPEND: the core empties the file before each request, and each dump must
+# start at the file's new end, not where the last one ended.
+_STACK_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_APPEND | getattr(os, "O_CLOEXEC", 0)
+# The signal that dumps this process's stacks; None while none does.
+_stack_signal = None
+# The descriptor of this process's stack file, and the file's (st_dev, st_ino):
+# a descriptor the program has closed and reused for a file of its own is
+# never closed by the tracer.
+_stack_fd = -1
+_stack_file_id = None
+# faulthandler.register, once stacks are on (imported only then).
+_register_dump = None
+
+
+def _open_stack_file():
+    fd = os.open(_STACK_PREFIX + "%d.stack" % os.getpid(), _STACK_FLAGS, 0o600)
+    try:
+        found = os.fstat(fd)
+    except Exception:
+        os.close(fd)
+        raise
+    return fd, (found.st_dev, found.st_ino)
+
+
+def _close_stack_file():
+    global _stack_fd
+    fd, _stack_fd = _stack_fd, -1
+    try:
+        found = os.fstat(fd)
+        if (found.st_dev, found.st_ino) == _stack_file_id:
+            os.close(fd)
+    except Exception:
+        pass
+
+
+def _start_stacks():
+    """At start-up: takes a real-time signal nobody uses and has faulthandler dump the stacks on it."""
+    global _stack_signal, _stack_fd, _stack_file_id, _register_dump
+    if not _STACKS:
+        return
+    import _signal
+
+    low = getattr(_signal, "SIGRTMIN", None)
+    high = getattr(_signal, "SIGRTMAX", None)
+    if low is None or high is None:
+        return
+    try:
+        blocked = _signal.pthread_sigmask(_signal.SIG_BLOCK, ())
+    except Exception:
+        blocked = ()
+    # From the top down, since the programs and libraries that use real-time
+    # signals mostly take theirs counting up from SIGRTMIN; SIGRTMAX itself and
+    # the lowest few are left to them all the same.
+    for number in range(high - 1, low + 3, -1):
+        # Only the default disposition: not one that the program's parent set
+        # to be ignored (that survives exec), nor one that C code set (None).
+        if number not in blocked and _signal.getsignal(number) == _signal.SIG_DFL:
+            break
+    else:
+        return
+    import faulthandler
+
+    fd, file_id = _open_stack_file()
+    try:
+        faulthandler.register(number, file=fd, all_threads=True, chain=False)
+    except Exception:
+        os.close(fd)
+        raise
+    _stack_signal, _stack_fd, _stack_file_id, _register_dump = number, fd, file_id, faulthandler.register
+    _watch_signal(_signal)
+    _watch_exec()
+
+
+def _restack(caller):
+    """In a forked child: its own stack file, in place of the parent's it inherited.
+
+    A plain os.fork() child also says hello at once, so that the core knows
+    its signal; a multiprocessing child says hello with its boot anyway.
+    """
+    global _stack_signal, _stack_fd, _stack_file_id
+    try:
+        fd, file_id = _open_stack_file()
+        try:
+            _register_dump(_stack_signal, file=fd, all_threads=True, chain=False)
+        except Exception:
+            os.close(fd)
+            raise
+        _close_stack_file()
+        _stack_fd, _stack_file_id = fd, file_id
+    except Exception:
+        # Dumps would go to the parent's file: the core must not ask for them.
+        _stack_signal = None
+        return
+    if not caller.f_code.co_filename.startswith(_MP_DIR):
+        _channel.open()
+
+
+def _watch_signal(module):
+    """Gives the dump signal up as soon as the program sets a handler of its own for it.
+
+    signal.signal() calls _signal.signal() by name each time. The program's
+    handler is installed first, exactly as asked; only if that succeeded is the
+    core told to stop asking for stacks. faulthandler.unregister() is not
+    called: it would put back the disposition it found, over the program's.
+    """
+    original = module.signal
+
+    def signal(signalnum, handler):
+        previous = original(signalnum, handler)
+        if _stack_signal is not None:
+            _signal_taken(signalnum)
+        return previous
+
+    module.signal = _like_builtin(original, signal)
+
+
+@_quietly
+def _signal_taken(signalnum):
+    global _stack_signal
+    if signalnum == _stack_signal:
+        _stack_signal = None
+        _close_stack_file()
+        _emit("stacks", '"stk":null')
+
+
+def _watch_exec():
+    """Before an exec: the new program will have no dump handler (exec resets it), so the core must not signal it.
+
+    os.execl, execlp, execvp and the others all end in os.execv or os.execve,
+    which they look up in the os module when called. A Python program that is
+    exec'd says hello again with a signal of its own.
+    """
+
+    def make_exec(original):
+        def execv(*args, **kwargs):
+            if _stack_signal is not None:
+                _leaving_image()
+            return original(*args, **kwargs)
+
+        return execv
+
+    for name in ("execv", "execve"):
+        original = getattr(os, name, None)
+        if original is not None:
+            setattr(os, name, _like_builtin(original, make_exec(original)))
+
+
+@_quietly
+def _leaving_image():
+    global _stack_signal
+    _stack_signal = None
+    _emit("stacks", '"stk":null')
+    # exec discards what the process has not sent yet.
+    _channel.flush(_EXIT_FLUSH)
+
+
+# What a thread waits for. Each wrapped blocking call is first tried quietly
+# (the probe): in its non-blocking form, or for at most _GRACE (waiting for a
+# pipe to have input, or the call itself with that timeout where a call that
+# times out takes nothing with it: a lock's, a semaphore's or a queue's count,
+# an event's flag, a thread's end); if that succeeds, its result is the call's
+# and nothing is sent. Otherwise the thread is blocked: `wait` is sent, the
+# call is made again for the rest of the program's timeout, and `woke`
+# follows whatever its outcome. Only a thread's outermost wrapped call reports
+# (Queue.get waits on a Condition; Event.wait takes a Lock): _inside holds the
+# threads that are in one, or in its probe, each with the time the call began
+# (`wait` is stamped with it: the wait began with the call), or True for a
+# thread whose waits are never reported.
+_inside = {}
+# Most waits of a busy program (a queue or a pipe between two workers, a lock
+# taken in turn) end within this; reporting each would cost it more than the
+# wait itself, and say nothing about where it is stuck.
+_GRACE = 0.02
+_monotonic = time.monotonic
+_now = time.time
+# select.poll, once multiprocessing.connection is imported (see _has_input).
+_new_poller = None
+_LIB_PREFIX = _LIB_DIR + os.sep
+_QUIET_DIRS = (_MP_DIR + os.sep, _LIB_PREFIX + "concurrent" + os.sep)
+_QUIET_FILES = frozenset((_LIB_PREFIX + "threading.py", _LIB_PREFIX + "queue.py"))
+# Where the program's own frames end, looking down the stack:
+# BaseProcess._bootstrap (in a forked child the frames below it are the
+# parent's, which the child never returns to) and multiprocessing's exit
+# handler (whatever Python frames are left below it are not what waits).
+_child_base = None
+_exit_base = None
+# Threads that multiprocessing, concurrent or threading started for
+# themselves (by ident, while they run), and those being started so.
+# A fork leaves the set as it is: the child's only thread is the one that
+# forked, and a new thread that happens to reuse a gone one's ident is at
+# worst unreported when no frame of the program is under its wait.
+_library_threads = set()
+_library_starts = set()
+
+
+def _only_this_thread():
+    """In a forked child: the other threads of the parent are gone, and their idents may come back."""
+    tid = _get_ident()
+    mine = _inside.get(tid)
+    _inside.clear()
+    if mine is not None:
+        _inside[tid] = mine
+
+
+def _not_blocking(timeout):
+    """A timeout that makes the call return at once (or an odd one the original will refuse)."""
+    try:
+        return timeout is not None and timeout <= 0
+    except Exception:
+        return True
+
+
+def _first_part(timeout):
+    """How long to wait quietly first; None if the whole wait is no longer (or the timeout is odd): then it is not reported."""
+    if timeout is None:
+        return _GRACE
+    try:
+        return _GRACE if timeout > _GRACE else None
+    except Exception:
+        return None
+
+
+def _rest(timeout, started):
+    """What is left of the program's timeout (None: for ever) since `started`."""
+    return None if timeout is None else max(0.0, timeout - (_monotonic() - started))
+
+
+def _has_input(connection, timeout):
+    """Whether a multiprocessing Connection has something to read (data, its end, an error) within `timeout` seconds.
+
+    Its own poll() builds a selector each time (about 3 µs); a poll object of
+    our own, made for the call, costs a quarter of that. True when it cannot
+    tell (closed, write-only): the call that follows then says what is wrong,
+    at once, unreported.
+    """
+    try:
+        handle = connection._handle
+        if handle is None or not connection._readable:
+            return True
+        poller = _new_poller()
+        poller.register(handle, 1)  # POLLIN
+        return bool(poller.poll(timeout * 1000.0))
+    except Exception:
+        return True
+
+
+def _in_library(code):
+    """Code of multiprocessing, concurrent, threading or queue."""
+    filename = code.co_filename
+    return filename in _QUIET_FILES or filename.startswith(_QUIET_DIRS)
+
+
+def _wait_site(frame):
+    """The line of the program that made the call: the first frame outside
+    multiprocessing, concurrent, threading, queue and the tracer, as JSON text;
+    "null" if the thread has no such frame (a thread whose target is, say,
+    Event.wait); None if the frames below are multiprocessing's own (a child's
+    bootstrap, the exit handler): then the program is not what waits."""
+    while frame is not None:
+        code = frame.f_code
+        if code is _child_base or code is _exit_base:
+            return None
+        if frame.f_globals is not _GLOBALS and not _in_library(code):
+            return "{" + _place_text(None, code.co_filename, frame.f_lineno)
+        frame = frame.f_back
+    return "null"
+
+
+def _report_wait(tid, kind, call, on, timeout, forced, extra):
+    """Sends `wait`; False if it did not, and then no `woke` follows."""
+    try:
+        site = _wait_site(sys._getframe(1))
+        if (site is None or (site == "null" and tid in _library_threads)) and not forced:
+            # Only multiprocessing's or threading's own code is waiting (a
+            # pool's handler threads, a pool worker or a manager between
+            # requests): their idling says nothing about the program, and
+            # they idle often.
+            return False
+        site = site or "null"
+        began = _inside.get(tid)
+        _emit(
+            "wait",
+            '"tid":%d,"kind":"%s","call":%s,"on":%s,"timeout":%s,"site":%s%s'
+            % (tid, kind, _json_text(call), "null" if on is None else _json_text(on), _number_text(timeout), site, extra),
+            began if began.__class__ is float else None,
+        )
+        return True
+    except Exception:
+        return False
+
+
+@_quietly
+def _report_woke(tid):
+    _emit("woke", '"tid":%d' % tid)
+
+
+def _blocked(tid, function, args, kind, call, on=None, timeout=None, forced=False, extra=""):
+    """Makes the original call, which the probe found would block, between `wait` and `woke`."""
+    reported = _report_wait(tid, kind, call, on, timeout, forced, extra)
+    try:
+        return function(*args)
+    finally:
+        if reported:
+            _report_woke(tid)
+
+
+def _make_get(empty, kind):
+    """Queue.get(block, timeout) of queue and multiprocessing."""
+
+    def make(original):
+        def get(self, block=True, timeout=None):
+            first = _first_part(timeout) if block else None
+            tid = _get_ident()
+            if first is None or tid in _inside:
+                return original(self, block, timeout)
+            _inside[tid] = _now()
+            try:
+                started = _monotonic()
+                try:
+                    return original(self, True, first)
+                except empty:
+                    pass
+                rest = (self, True, _rest(timeout, started))
+                return _blocked(tid, original, rest, kind, type(self).__name__ + ".get", None, timeout)
+            finally:
+                _inside.pop(tid, None)
+
+        return get
+
+    return make
+
+
+def _make_mp_get(kind):
+    """multiprocessing Queue.get(block, timeout): waits quietly for its pipe to have something first."""
+
+    def make(original):
+        def get(self, block=True, timeout=None):
+            tid = _get_ident()
+            if tid in _inside:
+                return original(self, block, timeout)
+            first = _first_part(timeout) if block and not getattr(self, "_closed", False) else None
+            if first is None:
+                return original(self, block, timeout)
+            _inside[tid] = _now()
+            try:
+                started = _monotonic()
+                if _has_input(self._reader, first):
+                    return original(self, True, _rest(timeout, started))
+                rest = (self, True, _rest(timeout, started))
+                return _blocked(tid, original, rest, kind, type(self).__name__ + ".get", None, timeout)
+            finally:
+                _inside.pop(tid, None)
+
+        return get
+
+    return make
+
+
+def _put_report(tid, original, queue, item, timeout, first, full):
+    """The rest of a put() that may block: a quiet first part, then the reported rest if the queue is still full."""
+    _inside[tid] = _now()
+    try:
+        started = _monotonic()
+        try:
+            return original(queue, item, True, first)
+        except full:
+            pass
+        rest = (queue, item, True, _rest(timeout, started))
+        return _blocked(tid, original, rest, "queue-put", type(queue).__name__ + ".put", None, timeout)
+    finally:
+        _inside.pop(tid, None)
+
+
+def _make_mp_put(full, unbounded):
+    def make(original):
+        def put(self, obj, block=True, timeout=None):
+            # A queue of no maxsize (the usual) never makes put() wait.
+            if getattr(self, "_maxsize", 0) >= unbounded:
+                return original(self, obj, block, timeout)
+            first = _first_part(timeout) if block else None
+            tid = _get_ident()
+            if first is None or tid in _inside:
+                return original(self, obj, block, timeout)
+            return _put_report(tid, original, self, obj, timeout, first, full)
+
+        return put
+
+    return make
+
+
+def _make_event_wait(original):
+    """Event.wait(timeout): True once set. A first part that times out just as
+    the event is set returns False, and the rest then sees the flag at once."""
+
+    def wait(self, timeout=None):
+        first = _first_part(timeout)
+        tid = _get_ident()
+        if first is None or tid in _inside:
+            return original(self, timeout)
+        _inside[tid] = _now()
+        try:
+            started = _monotonic()
+            if original(self, first):
+                return True
+            rest = (self, _rest(timeout, started))
+            return _blocked(tid, original, rest, "event", type(self).__name__ + ".wait", None, timeout)
+        finally:
+            _inside.pop(tid, None)
+
+    return wait
+
+
+def _make_condition_wait(original):
+    """Condition.wait(timeout), reported at once: it is not made in two parts,
+    since a wait that times out just as notify() picks it takes that
+    notification with it, which the program's one wait would have had."""
+
+    def wait(self, timeout=None):
+        tid = _get_ident()
+        if tid in _inside or _not_blocking(timeout):
+            return original(self, timeout)
+        _inside[tid] = _now()
+        try:
+            return _blocked(tid, original, (self, timeout), "condition", type(self).__name__ + ".wait", None, timeout)
+        finally:
+            _inside.pop(tid, None)
+
+    return wait
+
+
+def _quiet_while(original):
+    """A call whose own short waits are no news."""
+
+    def quiet(self, *args, **kwargs):
+        tid = _get_ident()
+        if tid in _inside:
+            return original(self, *args, **kwargs)
+        _inside[tid] = True
+        try:
+            return original(self, *args, **kwargs)
+        finally:
+            _inside.pop(tid, None)
+
+    return quiet
+
+
+def _names_text(names, most=5):
+    shown = ", ".join(names[:most])
+    return shown if len(names) <= most else "%s and %d more" % (shown, len(names) - most)
+
+
+def _patch_threading(module):
+    thread_class = module.Thread
+    if "_proclens_patched" in thread_class.__dict__:
+        return
+    thread_class._proclens_patched = True
+    base_run = thread_class.run
+
+    @_quietly
+    def report_thread(thread):
+        _emit(
+            "thread",
+            '"tid":%d,"native":%s,"name":%s,"daemon":%s,"target":%s'
+            % (
+                _get_ident(),
+                _native_text(),
+                _json_text(str(thread.name)),
+                "true" if thread.daemon else "false",
+                _describe_target(thread, base_run),
+            ),
+        )
+
+    @_quietly
+    def report_thread_end(thread):
+        _emit("thread-end", '"tid":%d,"name":%s' % (_get_ident(), _json_text(str(thread.name))))
+
+    def make_bootstrap_inner(original):
+        # Runs in the new thread, around everything it does; a program that
+        # starts no thread never comes here.
+        def _bootstrap_inner(self):
+            report_thread(self)
+            library = self in _library_starts
+            if library:
+                _library_starts.discard(self)
+                _library_threads.add(_get_ident())
+            try:
+                return original(self)
+            finally:
+                report_thread_end(self)
+                if library:
+                    _library_threads.discard(_get_ident())
+
+        return _bootstrap_inner
+
+    def make_start(original):
+        # start() waits until the new thread runs: no news. A thread started
+        # by library code (a queue's feeder, a pool's handlers, an executor's
+        # workers) is noted as such: its waits are reported only when a frame
+        # of the program is under them.
+        def start(self):
+            library = False
+            try:
+                frame = sys._getframe(1)
+                while frame is not None and frame.f_globals is _GLOBALS:
+                    frame = frame.f_back
+                library = frame is not None and _in_library(frame.f_code)
+            except Exception:
+                pass
+            if library:
+                _library_starts.add(self)
+            tid = _get_ident()
+            nested = tid in _inside
+            if not nested:
+                _inside[tid] = True
+            try:
+                return original(self)
+            except BaseException:
+                _library_starts.discard(self)
+                raise
+            finally:
+                if not nested:
+                    _inside.pop(tid, None)
+
+        return start
+
+    def make_join(original):
+        def join(self, timeout=None):
+            first = _first_part(timeout)
+            tid = _get_ident()
+            if first is None or tid in _inside:
+                return original(self, timeout)
+            _inside[tid] = _now()
+            try:
+                started = _monotonic()
+                # Refuses what join() refuses (a thread not started, the current thread).
+                original(self, first)
+                if not self.is_alive():
+                    return None
+                rest = (self, _rest(timeout, started))
+                return _blocked(tid, original, rest, "thread-join", "Thread.join", str(self.name), timeout)
+            finally:
+                _inside.pop(tid, None)
+
+        return join
+
+    def make_semaphore_acquire(original):
+        def acquire(self, blocking=True, timeout=None):
+            first = _first_part(timeout) if blocking else None
+            tid = _get_ident()
+            if first is None or tid in _inside:
+                return original(self, blocking, timeout)
+            _inside[tid] = _now()
+            try:
+                started = _monotonic()
+                if original(self, True, first):
+                    return True
+                rest = (self, True, _rest(timeout, started))
+                return _blocked(tid, original, rest, "semaphore", type(self).__name__ + ".acquire", None, timeout)
+            finally:
+                _inside.pop(tid, None)
+
+        return acquire
+
+    def make_barrier_wait(original):
+        def wait(self, timeout=None):
+            if _not_blocking(timeout):
+                return original(self, timeout)
+            tid = _get_ident()
+            if tid in _inside:
+                return original(self, timeout)
+            _inside[tid] = _now()
+            try:
+                on = None
+                try:
+                    # Unlocked reads: they only decide what is said.
+                    arrived, parties = self._count + 1, self._parties
+                    if self._state == 0 and arrived >= parties:
+                        # The last to arrive releases the others; it does not wait.
+                        return original(self, timeout)
+                    on = "%d of %d arrived" % (arrived, parties)
+                except Exception:
+                    pass
+                return _blocked(tid, original, (self, timeout), "barrier", type(self).__name__ + ".wait", on, timeout)
+            finally:
+                _inside.pop(tid, None)
+
+        return wait
+
+    def make_shutdown(original):
+        # The main thread at exit, waiting for the threads that are not daemons.
+        def _shutdown():
+            tid = _get_ident()
+            names = None
+            if tid not in _inside:
+                try:
+                    current = module.current_thread()
+                    names = [str(t.name) for t in module.enumerate() if t is not current and not t.daemon and t.is_alive()]
+                except Exception:
+                    names = None
+            if not names:
+                return original()
+            _inside[tid] = _now()
+            try:
+                return _blocked(tid, original, (), "thread-join", "interpreter exit", _names_text(names), None, True)
+            finally:
+                _inside.pop(tid, None)
+
+        return _shutdown
+
+    _wrap(thread_class, "_bootstrap_inner", make_bootstrap_inner)
+    _wrap(thread_class, "start", make_start)
+    _wrap(thread_class, "join", make_join)
+    # __enter__ is the same function as acquire: `with semaphore:` blocks as well.
+    _wrap(module.Semaphore, "acquire", make_semaphore_acquire)
+    _wrap(module.Semaphore, "__enter__", make_semaphore_acquire)
+    _wrap(module.Event, "wait", _make_event_wait)
+    _wrap(module.Condition, "wait", _make_condition_wait)
+    # multiprocessing's Barrier is a threading.Barrier on shared memory.
+    _wrap(module.Barrier, "wait", make_barrier_wait)
+    # The interpreter looks _shutdown up on the module when it exits.
+    _wrap(module, "_shutdown", make_shutdown)
+
+
+def _patch_queue(module):
+    queue_class = module.Queue
+    if "_proclens_patched" in queue_class.__dict__:
+        return
+    queue_class._proclens_patched = True
+    full = module.Full
+
+    def make_put(original):
+        def put(self, item, block=True, timeout=None):
+            # A queue of no maxsize (the usual) never makes put() wait.
+            first = _first_part(timeout) if block and self.maxsize > 0 else None
+            tid = _get_ident()
+            if first is None or tid in _inside:
+                return original(self, item, block, timeout)
+            return _put_report(tid, original, self, item, timeout, first, full)
+
+        return put
+
+    def make_join(original):
+        def join(self):
+            tid = _get_ident()
+            if tid in _inside or not self.unfinished_tasks:
+                return original(self)
+            _inside[tid] = _now()
+            try:
+                return _blocked(tid, original, (self,), "queue-join", type(self).__name__ + ".join")
+            finally:
+                _inside.pop(tid, None)
+
+        return join
+
+    _wrap(queue_class, "get", _make_get(module.Empty, "queue-get"))
+    _wrap(queue_class, "put", make_put)
+    _wrap(queue_class, "join", make_join)
+
+
+def _size_text(size):
+    if size >= 1000000:
+        return "%.1f MB" % (size / 1e6)
+    if size >= 1000:
+        return "%.1f kB" % (size / 1e3)
+    return "%d bytes" % size
+
+
+# How long an exiting process's queue feeder may take to finish before the wait is reported.
+_FEEDER_GRACE = 0.05
+
+
+def _patch_mp_queues(module):
+    queue_class = module.Queue
+    if "_proclens_patched" in queue_class.__dict__:
+        return
+    queue_class._proclens_patched = True
+    sentinel = getattr(module, "_sentinel", None)
+    # Each feeder thread (by ident): [its buffer, the size of the message it is writing now (0: none)].
+    feeders = {}
+
+    def make_feed(original):
+        # send_bytes is the third argument from 3.6 to 3.13; each feeder notes
+        # the size of what it writes until the pipe has taken all of it.
+        def _feed(buffer, notempty, send_bytes, *rest, **kwargs):
+            state = [buffer, 0]
+
+            def sending(data, *args, **kw):
+                try:
+                    state[1] = data.nbytes if isinstance(data, memoryview) else len(data)
+                except Exception:
+                    pass
+                try:
+                    return send_bytes(data, *args, **kw)
+                finally:
+                    state[1] = 0
+
+            tid = _get_ident()
+            feeders[tid] = state
+            # The feeder's own waits (for the next item, for the pipe's lock) are
+            # never news: marked as inside a wrapped call, it passes them straight on.
+            _inside[tid] = True
+            try:
+                return original(buffer, notempty, sending, *rest, **kwargs)
+            finally:
+                feeders.pop(tid, None)
+                _inside.pop(tid, None)
+
+        return _feed
+
+    def feeder_on(state):
+        """What an exiting process's queue still has to write, or None if nothing."""
+        writing = state[1]
+        buffer = state[0]
+        try:
+            buffered = len(buffer)
+            # close() has put the sentinel last: it is not the program's.
+            if buffered and buffer[-1] is sentinel:
+                buffered -= 1
+        except Exception:
+            buffered = 0
+        items = "%d item%s" % (buffered, "" if buffered == 1 else "s")
+        if writing:
+            text = "Queue feeder still writing " + _size_text(writing)
+            return text + (", %s more buffered" % items if buffered else "")
+        return "Queue feeder still holds %s" % items if buffered else None
+
+    def make_finalize_join(original):
+        # At exit (and in join_thread()) the process waits for each queue's
+        # feeder to have written everything into the pipe: if nobody reads the
+        # other end, it never does. The classic deadlock: joining a child before
+        # taking what it put on a queue.
+        def _finalize_join(twr):
+            thread = twr()
+            state = None
+            try:
+                if thread is not None and thread.is_alive():
+                    state = feeders.get(thread.ident)
+            except Exception:
+                pass
+            tid = _get_ident()
+            if state is None or tid in _inside:
+                return original(twr)
+            _inside[tid] = _now()
+            try:
+                # The probe: a feeder that can finish does so within moments
+                # (it needs the GIL back from this thread to return from its
+                # write). The same join, only in two parts.
+                thread.join(_FEEDER_GRACE)
+                on = feeder_on(state) if thread.is_alive() else None
+                if on is None:
+                    return original(twr)
+                bytes_text = ',"bytes":%d' % state[1]
+                return _blocked(tid, original, (twr,), "queue-feeder", "Queue._finalize_join", on, None, True, bytes_text)
+            finally:
+                _inside.pop(tid, None)
+
+        return _finalize_join
+
+    joinable = module.JoinableQueue
+
+    def make_joinable_join(original):
+        def join(self):
+            tid = _get_ident()
+            if tid in _inside or self._unfinished_tasks._semlock._is_zero():
+                return original(self)
+            _inside[tid] = _now()
+            try:
+                return _blocked(tid, original, (self,), "queue-join", type(self).__name__ + ".join")
+            finally:
+                _inside.pop(tid, None)
+
+        return join
+
+    def make_simple_get(original):
+        def get(self):
+            tid = _get_ident()
+            if tid in _inside:
+                return original(self)
+            _inside[tid] = _now()
+            try:
+                if _has_input(self._reader, _GRACE):
+                    return original(self)
+                return _blocked(tid, original, (self,), "queue-get", type(self).__name__ + ".get")
+            finally:
+                _inside.pop(tid, None)
+
+        return get
+
+    try:
+        import _multiprocessing
+
+        # What Queue() takes for "no maxsize".
+        unbounded = _multiprocessing.SemLock.SEM_VALUE_MAX
+    except Exception:
+        unbounded = 2147483647
+    _wrap(queue_class, "get", _make_mp_get("queue-get"))
+    _wrap(queue_class, "put", _make_mp_put(module.Full, unbounded))
+    _wrap(joinable, "put", _make_mp_put(module.Full, unbounded))
+    _wrap(joinable, "join", make_joinable_join)
+    _wrap(module.SimpleQueue, "get", make_simple_get)
+    _wrap_static(queue_class, "_feed", make_feed)
+    _wrap_static(queue_class, "_finalize_join", make_finalize_join)
+
+
+def _patch_mp_synchronize(module):
+    semlock_class = module.SemLock
+    if "_proclens_patched" in semlock_class.__dict__:
+        return
+    semlock_class._proclens_patched = True
+    locks = (module.Lock, module.RLock)
+
+    def kind_of(lock):
+        return "lock" if isinstance(lock, locks) else "semaphore"
+
+    def acquiring(semlock, kind, call):
+        # Holds the _semlock, not the SemLock: no reference cycle, so a lock is
+        # freed (and its named semaphore unlinked) exactly when it was before.
+        acquire = semlock.acquire
+
+        def acquire_(block=True, timeout=None):
+            tid = _get_ident()
+            if tid in _inside:
+                return acquire(block, timeout)
+            first = _first_part(timeout) if block else None
+            if first is None:
+                return acquire(block, timeout)
+            _inside[tid] = _now()
+            try:
+                started = _monotonic()
+                if acquire(True, first):
+                    return True
+                return _blocked(tid, acquire, (True, _rest(timeout, started)), kind, call, None, timeout)
+            finally:
+                _inside.pop(tid, None)
+
+        return acquire_
+
+    def make_make_methods(original):
+        # A SemLock's acquire is its _semlock's, bound on the instance here
+        # (also when a child unpickles it).
+        def _make_methods(self):
+            original(self)
+            try:
+                self.acquire = acquiring(self._semlock, kind_of(self), type(self).__name__ + ".acquire")
+            except Exception:
+                pass
+
+        return _make_methods
+
+    def make_enter(original):
+        def __enter__(self):
+            tid = _get_ident()
+            if tid in _inside:
+                return original(self)
+            _inside[tid] = _now()
+            try:
+                # What _semlock.__enter__() returns once it has the lock.
+                if self._semlock.acquire(True, _GRACE):
+                    return True
+                return _blocked(tid, original, (self,), kind_of(self), type(self).__name__ + ".acquire")
+            finally:
+                _inside.pop(tid, None)
+
+        return __enter__
+
+    _wrap(semlock_class, "_make_methods", make_make_methods)
+    _wrap(semlock_class, "__enter__", make_enter)
+    _wrap(module.Condition, "wait", _make_condition_wait)
+    # notify() waits for each sleeper it wakes to say so (Event.set() and
+    # JoinableQueue.task_done() notify): a handshake, not what the program waits for.
+    _wrap(module.Condition, "notify", _quiet_while)
+    _wrap(module.Event, "wait", _make_event_wait)
+
+
+def _patch_mp_connection(module):
+    global _new_poller
+    base = module._ConnectionBase
+    if "_proclens_patched" in base.__dict__:
+        return
+    base._proclens_patched = True
+    # multiprocessing.connection has imported it already.
+    import select
+
+    _new_poller = getattr(select, "poll", None)
+
+    def make_recv(original):
+        def recv(self):
+            tid = _get_ident()
+            if tid in _inside:
+                return original(self)
+            _inside[tid] = _now()
+            try:
+                if _has_input(self, _GRACE):
+                    return original(self)
+                return _blocked(tid, original, (self,), "recv", "Connection.recv")
+            finally:
+                _inside.pop(tid, None)
+
+        return recv
+
+    def _refused_length(maxlength):
+        try:
+            return maxlength < 0
+        except Exception:
+            return True
+
+    def make_recv_bytes(original):
+        def recv_bytes(self, maxlength=None):
+            tid = _get_ident()
+            # A negative maxlength is refused at once.
+            if tid in _inside or (maxlength is not None and _refused_length(maxlength)):
+                return original(self, maxlength)
+            _inside[tid] = _now()
+            try:
+                if _has_input(self, _GRACE):
+                    return original(self, maxlength)
+                return _blocked(tid, original, (self, maxlength), "recv", "Connection.recv_bytes")
+            finally:
+                _inside.pop(tid, None)
+
+        return recv_bytes
+
+    _wrap(base, "recv", make_recv)
+    _wrap(base, "recv_bytes", make_recv_bytes)
+
+
+_POOL_CALLS = {"get": "AsyncResult.get", "wait": "AsyncResult.wait", None: "AsyncResult.wait"}
+
+
+def _pool_call(frame):
+    """What the program called: the outermost multiprocessing function under the wait (map, apply, get...)."""
+    name = None
+    while frame is not None:
+        if frame.f_globals is not _GLOBALS:
+            if not frame.f_code.co_filename.startswith(_MP_DIR + os.sep):
+                break
+            name = frame.f_code.co_name
+        frame = frame.f_back
+    return _POOL_CALLS.get(name) or "Pool." + name
+
+
+def _pool_on(result):
+    left = getattr(result, "_number_left", None)
+    if not isinstance(left, int):
+        return None
+    size = getattr(result, "_chunksize", 1)
+    if size == 1:
+        return "%d result%s" % (left, "" if left == 1 else "s")
+    return "%d chunk%s of %d" % (left, "" if left == 1 else "s", size)
+
+
+def _patch_mp_pool(module):
+    result_class = module.ApplyResult
+    if "_proclens_patched" in result_class.__dict__:
+        return
+    result_class._proclens_patched = True
+
+    def make_wait(original):
+        # get() waits here; map(), starmap() and apply() call get().
+        def wait(self, timeout=None):
+            first = _first_part(timeout)
+            tid = _get_ident()
+            if first is None or tid in _inside:
+                return original(self, timeout)
+            _inside[tid] = _now()
+            try:
+                started = _monotonic()
+                original(self, first)
+                if self.ready():
+                    return None
+                call = on = None
+                try:
+                    call = _pool_call(sys._getframe(1))
+                    on = _pool_on(self)
+                except Exception:
+                    pass
+                rest = (self, _rest(timeout, started))
+                return _blocked(tid, original, rest, "pool", call or "AsyncResult.wait", on, timeout)
+            finally:
+                _inside.pop(tid, None)
+
+        return wait
+
+    _wrap(result_class, "wait", make_wait)
+
+
+def _patch_mp_util(module):
+    global _exit_base
+    _exit_base = module._exit_function.__code__
+
+
 def _patch_process_module(module):
+    global _child_base
     base = module.BaseProcess
     if getattr(base, "_proclens_patched", False):
         return
     base._proclens_patched = True
+    _child_base = base.__dict__["_bootstrap"].__code__
     base_run = base.run
     current = lambda: module.current_process()  # noqa: E731
 
@@ -615,11 +1682,19 @@ def _patch_os():
         if original is not None:
             setattr(os, name, _like_builtin(original, function(original)))
 
+    # In the child, two tests of module globals unless it has work to do: a
+    # thread of the parent's was inside a wrapped call, or stacks are on
+    # (multiprocessing's fork and forkserver children come here too).
     def make_fork(original):
         def fork(*args, **kwargs):
             pid = original(*args, **kwargs)
             if pid:
                 _report_fork(pid, getframe(1))
+            else:
+                if _inside:
+                    _only_this_thread()
+                if _stack_signal is not None:
+                    _restack(getframe(1))
             return pid
 
         return fork
@@ -629,6 +1704,11 @@ def _patch_os():
             result = original(*args, **kwargs)
             if result[0]:
                 _report_fork(result[0], getframe(1))
+            else:
+                if _inside:
+                    _only_this_thread()
+                if _stack_signal is not None:
+                    _restack(getframe(1))
             return result
 
         return forkpty
@@ -667,6 +1747,13 @@ _PATCHES = {
     # Its own poll() asks the fork server instead of waitpid().
     "multiprocessing.popen_forkserver": lambda module: _patch_popen_class(module.Popen, True, False),
     "subprocess": _patch_subprocess,
+    "multiprocessing.util": _patch_mp_util,
+    "threading": _patch_threading,
+    "queue": _patch_queue,
+    "multiprocessing.queues": _patch_mp_queues,
+    "multiprocessing.synchronize": _patch_mp_synchronize,
+    "multiprocessing.connection": _patch_mp_connection,
+    "multiprocessing.pool": _patch_mp_pool,
 }
 
 
@@ -710,6 +1797,8 @@ class _PostImportFinder(object):
 
 
 def install():
+    # Before the hello, which names the signal.
+    _quietly(_start_stacks)()
     _quietly(_patch_os)()
     for name, patch in _PATCHES.items():
         module = sys.modules.get(name)

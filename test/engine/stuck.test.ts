@@ -55,7 +55,7 @@ const EXPECTED: Record<string, (outcome: TracedOutcome) => void> = {
     const child = processes.get('Process-1')!;
     assert.deepEqual([main.waitingFor?.kind, main.waitingFor?.on], ['join', 'Process-1']);
     assert.equal(child.waitingFor?.kind, 'queue-feeder');
-    hasFrame(framesOf(main, 'MainThread'), 'stuck_queue_join.py', lineOf('stuck_queue_join.py', 'p.join()'), '<module>');
+    hasFrame(framesOf(main, 'MainThread'), 'stuck_queue_join.py', lineOf('stuck_queue_join.py', 'p.join()  # deadlock'), '<module>');
     assert.ok(framesOf(child, 'MainThread').some((f) => f.function === '_finalize_join'), 'the child waits for its feeder thread');
     assert.ok(child.threads.some((t: Process) => t.name === 'QueueFeederThread' && t.daemon), 'the feeder thread is listed');
     const [diagnosis, ...more] = (summary as Process).diagnoses;

@@ -181,6 +181,8 @@ export interface ProcessRecord {
   signal?: string;
   /** Its parent ended first. */
   orphan: boolean;
+  /** Its parent reported it as an os.fork() of itself: its command line is its parent's, whatever it says. */
+  forked?: boolean;
   /** Seen by the tracer (not only by the OS scan). */
   traced: boolean;
   signalsRequested: SignalRequest[];

@@ -53,8 +53,10 @@ export function applyTracerEvent(context: TracerContext, run: RunRecord, event: 
       const name = `fork of ${store.findAt(run.id, event.pid, event.time)?.name ?? event.pid}`;
       const child = beginning(context, run, event.child, 'python', name, event.time, event.pid, true);
       child.python = true;
-      if (child.kind === 'native') {
-        // The scan found it first, under its parent's command line: it is that program, forked.
+      child.forked = true;
+      if (child.kind === 'native' || child.kind === 'helper') {
+        // The scan or its own hello came first, with its parent's command line (a fork server's,
+        // say): it is that program, forked, not another fork server.
         child.kind = 'python';
         child.name = name;
       }
@@ -116,7 +118,7 @@ function onHello(context: TracerContext, run: RunRecord, event: EventOf<'hello'>
   const role = helperRole(event.argv);
   if (record.kind === 'program') {
     record.name = 'MainProcess';
-  } else if (role && record.kind !== 'mp-child') {
+  } else if (role && record.kind !== 'mp-child' && !record.forked) {
     // A child forked by the fork server inherits its argv: its boot event names it properly.
     record.kind = 'helper';
     record.name = role;

@@ -434,10 +434,10 @@ def _native_text():
 # Python process asks faulthandler to write the stacks of all its threads to
 # <folder>/<pid>.stack when a real-time signal of the tracer's choosing arrives,
 # and says which in its hello ("stk"). faulthandler writes from its own C signal
-# handler: no thread of the tracer's, no ptrace, no Python code of the
-# program's run, so even a process stuck in C answers. It never chains to the
-# default action, which would end the process; a system call the signal
-# interrupts is resumed by Python (PEP 475).
+# handler: no thread of the tracer's, no ptrace, and no Python code runs, so
+# even a process stuck in C answers. It never chains to the default action,
+# which would end the process; a system call the signal interrupts is resumed
+# by Python (PEP 475).
 _STACKS = os.environ.get("PROCLENS_STACKS", "")
 _STACK_PREFIX = os.path.join(_STACKS, "") if _STACKS else ""
 # O_APPEND: the core empties the file before each request, and each dump must
@@ -747,7 +747,7 @@ def _blocked(tid, function, args, kind, call, on=None, timeout=None, forced=Fals
 
 
 def _make_get(empty, kind):
-    """Queue.get(block, timeout) of queue and multiprocessing."""
+    """queue.Queue.get(block, timeout): its first part is the call itself with a timeout."""
 
     def make(original):
         def get(self, block=True, timeout=None):

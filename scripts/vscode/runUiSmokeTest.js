@@ -467,7 +467,7 @@ function checks(state) {
         state.stuck = await waitForRows(page, 'Processes', `MainProcess joining Process-1, Process-1 waiting for the lock and a deadlock row in run ${STUCK.file}`, (rows) => {
           notePids(rows);
           const b = runBlock(rows, STUCK.file);
-          const main = b && b.processes.find((r) => r.label === 'MainProcess' && /· joining Process-1$/.test(r.description));
+          const main = b && b.processes.find((r) => r.label === 'MainProcess' && /· joining Process-1 · [\d.]+ m?s$/.test(r.description));
           const child = b && b.processes.find((r) => r.label === 'Process-1' && /· waiting in Lock\.acquire\(\) · [\d.]+ m?s$/.test(r.description));
           const warning = main && b.processes.find((r) => r.label.startsWith('Deadlock: every process of the run is waiting for another') && r.level === main.level + 1);
           return main && child && warning && { main, child, warning };

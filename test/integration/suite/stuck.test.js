@@ -62,7 +62,7 @@ describe('why is it stuck', function () {
   it('stuck_queue_join: joining Process-1, whose Queue feeder still writes 1.0 MB; the deadlock under MainProcess; the stacks of both', async () => {
     const { runId, main, child, file } = await runStuck('stuck_queue_join');
     await until('Process-1 to say what it waits for', () => /^PID \d+ · exiting: Queue feeder still writing 1\.0 MB · [\d.]+ m?s$/.test(rowOf(child).description));
-    assert.match(rowOf(main).description, /^PID \d+ · joining Process-1$/);
+    assert.match(rowOf(main).description, /^PID \d+ · joining Process-1 · [\d.]+ m?s$/);
 
     const warning = await until('the deadlock row', () => rowsUnder(main).find((r) => r.node.row === 'diagnosis'));
     assert.strictEqual(rowsUnder(main)[0].item.id, warning.item.id, 'the warning is the first row under MainProcess');
@@ -84,7 +84,7 @@ describe('why is it stuck', function () {
 
     const { text, links } = await stacksOf(model().run(runId));
     assert.match(text, /^\u26a0 Deadlock: MainProcess \(PID \d+\) joins Process-1/m, 'the deadlock comes first');
-    assert.match(text, /^MainProcess {2}PID \d+ · joining Process-1$/m, 'a section for MainProcess');
+    assert.match(text, /^MainProcess {2}PID \d+ · joining Process-1 · [\d.]+ m?s$/m, 'a section for MainProcess');
     assert.match(text, /^ {2}Process-1 {2}PID \d+ · exiting: Queue feeder still writing 1\.0 MB/m, 'a section for Process-1, under it');
     assert.ok(text.includes(`File "${file}", line 27, in <module>`), `MainProcess is blocked in p.join(), line 27:\n${text}`);
     assert.match(text, /in _feed$/m, 'the feeder thread is writing to the pipe');
@@ -102,7 +102,7 @@ describe('why is it stuck', function () {
   it('stuck_lock: Process-1 waiting in Lock.acquire() at line 17; every process waits for another; the stacks of Process-1 show report()', async () => {
     const { runId, main, child, file } = await runStuck('stuck_lock');
     await until('Process-1 waiting for the lock', () => /^PID \d+ · waiting in Lock\.acquire\(\) · [\d.]+ m?s$/.test(rowOf(child).description));
-    assert.match(rowOf(main).description, /^PID \d+ · joining Process-1$/);
+    assert.match(rowOf(main).description, /^PID \d+ · joining Process-1 · [\d.]+ m?s$/);
     const warning = await until('the deadlock row', () => rowsUnder(main).find((r) => r.node.row === 'diagnosis'));
     assert.match(warning.item.label, /^Deadlock: every process of the run is waiting for another \(MainProcess \(PID \d+\), Process-1 \(PID \d+\)\)\.$/);
 

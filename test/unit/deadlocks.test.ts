@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { DIAGNOSIS_AFTER_MS, diagnoseRun } from '../../src/core/diagnosis/deadlocks';
 import { ProcessRecord, WaitSpan } from '../../src/core/model/processRecord';
 import { diagnosisText, waitText } from '../../src/core/present/waitText';
+import { recordOf } from './modelFixtures';
 
 const T = 1_000_000;
 const LATER = T + DIAGNOSIS_AFTER_MS;
@@ -21,27 +22,12 @@ const wait = (kind: WaitSpan['kind'], call: string, extra: Partial<WaitSpan> = {
 
 function record(pid: number, extra: Partial<ProcessRecord> & { waiting?: WaitSpan } = {}): ProcessRecord {
   const { waiting, ...rest } = extra;
-  return {
-    key: `r:${pid}`,
-    runId: 'r',
-    pid,
-    seenAt: 0,
-    name: pid === 100 ? 'MainProcess' : `Process-${pid}`,
-    formerNames: [],
-    kind: pid === 100 ? 'program' : 'mp-child',
-    python: true,
-    daemon: false,
-    state: 'running',
-    orphan: false,
-    traced: true,
-    signalsRequested: [],
-    joins: [],
+  return recordOf(pid, {
     threads: [{ tid: 1, nativeId: pid, name: 'MainThread', daemon: false, main: true, waiting }],
     waits: waiting ? [waiting] : [],
     osThreadCount: 1,
-    parentKey: pid === 100 ? undefined : 'r:100',
     ...rest,
-  };
+  });
 }
 
 const joining = (child: number, extra: Partial<ProcessRecord> = {}) =>

@@ -1,4 +1,5 @@
 import { ProcessModel } from '../../src/core/model/processModel';
+import { ProcessRecord } from '../../src/core/model/processRecord';
 import { TracerEvent } from '../../src/core/protocol/tracerEvents';
 import { ProcessSnapshot } from '../../src/core/scan/processSnapshot';
 
@@ -39,3 +40,31 @@ export const startEvent = (parent: number, child: number, name: string, daemon =
 
 /** Lets identity look-ups (promises) settle. */
 export const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * A record as the model holds a traced Python process of run `r` that is
+ * running: PID 100 is the program (MainProcess), any other a multiprocessing
+ * child of it. For tests that build views or diagnoses from records.
+ */
+export function recordOf(pid: number, extra: Partial<ProcessRecord> = {}): ProcessRecord {
+  return {
+    key: `r:${pid}`,
+    runId: 'r',
+    pid,
+    seenAt: 0,
+    name: pid === 100 ? 'MainProcess' : `Process-${pid}`,
+    formerNames: [],
+    kind: pid === 100 ? 'program' : 'mp-child',
+    python: true,
+    daemon: false,
+    state: 'running',
+    orphan: false,
+    traced: true,
+    signalsRequested: [],
+    joins: [],
+    threads: [],
+    waits: [],
+    parentKey: pid === 100 ? undefined : 'r:100',
+    ...extra,
+  };
+}

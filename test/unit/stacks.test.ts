@@ -7,6 +7,7 @@ import { ProcessRecord } from '../../src/core/model/processRecord';
 import { catches, parseCaughtSignals } from '../../src/core/scan/procStatus';
 import { parseFaulthandlerDump } from '../../src/core/stacks/faulthandlerText';
 import { stackFile, takeStacks } from '../../src/core/stacks/stackRequest';
+import { recordOf } from './modelFixtures';
 
 /** What Python 3.11's faulthandler wrote for a program with two threads besides the main one (paths shortened). */
 const DUMP_311 = `Thread 0x00007f1bda34c6c0 (most recent call first):
@@ -65,30 +66,15 @@ test('SigCgt: which signals a process handles (bit N−1 for signal N)', () => {
 });
 
 function pythonRecord(pid: number, extra: Partial<ProcessRecord> = {}): ProcessRecord {
-  return {
-    key: `r:${pid}`,
-    runId: 'r',
-    pid,
-    seenAt: 0,
-    name: `Process-${pid}`,
-    formerNames: [],
-    kind: 'mp-child',
-    python: true,
-    daemon: false,
-    state: 'running',
-    orphan: false,
-    traced: true,
-    signalsRequested: [],
-    joins: [],
+  return recordOf(pid, {
     threads: [
       { tid: 0x7f1bdb9fab80, nativeId: pid, name: 'MainThread', daemon: false, main: true },
       { tid: 0x7f1bdab4d6c0, nativeId: pid + 1, name: 'Waiter', daemon: false, main: false },
     ],
-    waits: [],
     identity: `start-${pid}`,
     stackSignal: 63,
     ...extra,
-  };
+  });
 }
 
 test('takeStacks signals only a live, confirmed, traced process the OS shows handling the signal', async () => {

@@ -5,7 +5,7 @@ import { plainText } from '../../src/core/present/processText';
 import { buildTimeline } from '../../src/core/timeline/timelineData';
 import { presentTimeline } from '../../src/core/timeline/timelineView';
 import { at } from '../../src/core/timeline/timeText';
-import { modelWithRun, settle } from './modelFixtures';
+import { modelWithRun, recordOf, settle } from './modelFixtures';
 
 // Times are offsets from T, so the expectations read as "ms into the run".
 const T = 1_700_000_000_000;
@@ -13,26 +13,7 @@ const T = 1_700_000_000_000;
 const liveRun: RunRecord = { id: 'r', command: ['python3', 'stuck_lock.py'], cwd: '/', startedAt: T, state: 'live' };
 const finishedRun: RunRecord = { ...liveRun, state: 'finished', endedAt: T + 4000 };
 
-const record = (pid: number, extra: Partial<ProcessRecord> = {}): ProcessRecord => ({
-  key: `r:${pid}`,
-  runId: 'r',
-  pid,
-  seenAt: T,
-  name: pid === 100 ? 'MainProcess' : `Process-${pid}`,
-  formerNames: [],
-  kind: pid === 100 ? 'program' : 'mp-child',
-  python: true,
-  daemon: false,
-  state: 'running',
-  orphan: false,
-  traced: true,
-  signalsRequested: [],
-  joins: [],
-  threads: [],
-  waits: [],
-  parentKey: pid === 100 ? undefined : 'r:100',
-  ...extra,
-});
+const record = (pid: number, extra: Partial<ProcessRecord> = {}): ProcessRecord => recordOf(pid, { seenAt: T, ...extra });
 
 const wait = (tid: number, enteredAt: number, leftAt?: number, extra: Partial<WaitSpan> = {}): WaitSpan => ({
   tid,

@@ -1,5 +1,6 @@
-import { isAlive, ProcessRecord, WaitSpan } from '../model/processRecord';
+import { isAlive, ProcessRecord } from '../model/processRecord';
 import { currentWait, liveThreads } from '../model/threadsAndWaits';
+import { WAIT_KINDS, WaitKind } from '../protocol/tracerEvents';
 
 /**
  * A wait is taken as a hang only once it has lasted this long: a queue that
@@ -26,19 +27,7 @@ export type Diagnosis =
  * Waits that only a process of the run can end. `recv` is left out: a
  * Connection may come from a Listener that a program outside the run talks to.
  */
-const CLOSED_WAITS = new Set<WaitSpan['kind']>([
-  'queue-get',
-  'queue-put',
-  'queue-join',
-  'queue-feeder',
-  'lock',
-  'semaphore',
-  'event',
-  'condition',
-  'barrier',
-  'pool',
-  'thread-join',
-]);
+const CLOSED_WAITS = new Set<WaitKind>(WAIT_KINDS.filter((kind) => kind !== 'recv'));
 
 /** Since when `record` has been blocked for good (no timeout), or undefined if it may still go on by itself. */
 function blockedSince(record: ProcessRecord, byPid: Map<number, ProcessRecord>): number | undefined {

@@ -1598,15 +1598,18 @@ def _patch_subprocess(module):
     popen_class._proclens_patched = True
 
     @_quietly
-    def report_popen(popen, args, executable, shell):
+    def report_popen(popen, args, executable, shell, when):
         # Its exit is reported by the os.wait* wrappers, which Popen.wait() and poll() call.
-        _emit("popen", '"child":%d,"argv":%s' % (popen.pid, _argv_text(args, executable, shell)))
+        _emit("popen", '"child":%d,"argv":%s' % (popen.pid, _argv_text(args, executable, shell)), when)
 
     def make_execute_child(original):
         # The same positions on POSIX and Windows, 3.6 to 3.13; Popen passes them so.
         def _execute_child(self, args, executable, *rest, **kwargs):
+            # Stamped before the child exists: a thread that waits long for the GIL after it may
+            # report after the child has ended, and a report dated then would be of a newcomer.
+            when = time.time()
             result = original(self, args, executable, *rest, **kwargs)
-            report_popen(self, args, executable, rest[7] if len(rest) > 7 else kwargs.get("shell"))
+            report_popen(self, args, executable, rest[7] if len(rest) > 7 else kwargs.get("shell"), when)
             return result
 
         return _execute_child
@@ -1634,10 +1637,10 @@ def _like_builtin(original, function):
 
 
 @_quietly
-def _report_fork(child, caller):
+def _report_fork(child, caller, when):
     # multiprocessing's own forks (popen_fork, the fork server) are reported as `start`.
     if not caller.f_code.co_filename.startswith(_MP_DIR):
-        _emit("fork", '"child":%d' % child)
+        _emit("fork", '"child":%d' % child, when)
 
 
 def _exit_code(status):
@@ -1676,6 +1679,7 @@ def _patch_os():
         return
     os._proclens_patched = True
     getframe = sys._getframe
+    clock = time.time
 
     def make(name, function):
         original = getattr(os, name, None)
@@ -1687,9 +1691,11 @@ def _patch_os():
     # (multiprocessing's fork and forkserver children come here too).
     def make_fork(original):
         def fork(*args, **kwargs):
+            # Stamped before the fork, as popen is.
+            when = clock()
             pid = original(*args, **kwargs)
             if pid:
-                _report_fork(pid, getframe(1))
+                _report_fork(pid, getframe(1), when)
             else:
                 if _inside:
                     _only_this_thread()
@@ -1701,9 +1707,10 @@ def _patch_os():
 
     def make_forkpty(original):
         def forkpty(*args, **kwargs):
+            when = clock()
             result = original(*args, **kwargs)
             if result[0]:
-                _report_fork(result[0], getframe(1))
+                _report_fork(result[0], getframe(1), when)
             else:
                 if _inside:
                     _only_this_thread()

@@ -288,3 +288,13 @@ test("a process's threads and waits: named at hello and start, blocked until wok
   assert.deepEqual(top.threads.map((t) => [t.endedAt, t.waiting]), [[top.endedAt, undefined], [51, undefined]]);
   assert.equal(top.waits.at(-1)!.leftAt, top.endedAt, 'an open wait ends with its process');
 });
+
+test("a child's rename heard before its parent's report of the start is kept", async () => {
+  const { model, apply } = modelWithRun();
+  apply({ kind: 'boot', pid: 101, time: 100, ppid: 100, name: 'Worker-2', daemon: false });
+  apply({ kind: 'rename', pid: 101, time: 101, child: 101, name: 'worker B' });
+  apply(startEvent(100, 101, 'Worker-2'));
+  await settle();
+  const child = model.find('r', 101)!;
+  assert.deepEqual([child.name, child.formerNames], ['worker B', ['Worker-2']]);
+});

@@ -206,7 +206,9 @@ function onStart(context: TracerContext, run: RunRecord, event: EventOf<'start'>
   const child = beginning(context, run, event.child, 'mp-child', event.name, event.time, undefined, true);
   const seenByScanOnly = !child.traced;
   adopt(store, child, event.pid, event.time);
-  becomeMultiprocessingChild(child, event.name, event.daemon);
+  // A child that renamed itself at once may be heard before its parent's report of the start
+  // (each process has its own connection): a rename is always later news than the start.
+  becomeMultiprocessingChild(child, child.formerNames.length ? child.name : event.name, event.daemon);
   child.startMethod = event.method ?? child.startMethod;
   child.target = event.target ?? undefined;
   child.startSite = event.site ?? undefined;

@@ -298,3 +298,13 @@ test("a child's rename heard before its parent's report of the start is kept", a
   const child = model.find('r', 101)!;
   assert.deepEqual([child.name, child.formerNames], ['worker B', ['Worker-2']]);
 });
+
+test("an os.fork() child whose own hello comes before its parent's fork report is still named a fork of its parent", async () => {
+  const { model, apply } = modelWithRun();
+  apply({ kind: 'hello', pid: 100, ppid: 1, time: 10, executable: 'python3', argv: ['main.py'], pythonVersion: '3.13.0' });
+  apply({ kind: 'hello', pid: 101, ppid: 100, time: 20, executable: 'python3', argv: ['main.py'], pythonVersion: '3.13.0' });
+  apply({ kind: 'fork', pid: 100, time: 19, child: 101 });
+  await settle();
+  const child = model.find('r', 101)!;
+  assert.deepEqual([child.name, child.kind, model.processesOf('r').filter((r) => r.pid === 101).length], ['fork of MainProcess', 'python', 1]);
+});

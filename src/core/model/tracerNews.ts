@@ -54,9 +54,9 @@ export function applyTracerEvent(context: TracerContext, run: RunRecord, event: 
       const child = beginning(context, run, event.child, 'python', name, event.time, event.pid, true);
       child.python = true;
       child.forked = true;
-      if (child.kind === 'native' || child.kind === 'helper') {
-        // The scan or its own hello came first, with its parent's command line (a fork server's,
-        // say): it is that program, forked, not another fork server.
+      if (child.kind !== 'mp-child' && child.kind !== 'program') {
+        // The scan or its own hello came first, named from its parent's command line (a fork
+        // server's, say): it is that program, forked.
         child.kind = 'python';
         child.name = name;
       }

@@ -1,8 +1,11 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { test } from 'node:test';
-import { EventServer } from '../../src/core/events/eventServer';
+import { EventServer, makeStacksFolder } from '../../src/core/events/eventServer';
 import { TracerEvent } from '../../src/core/protocol/tracerEvents';
 
 const HELLO = '{"e":"hello","pid":5,"ppid":1,"t":1.0,"exe":"python3","argv":[],"py":"3.11.7"}\n';
@@ -108,4 +111,33 @@ test('thousands of connections without a token are dropped, and a real tracer st
     },
     { maxLineBytes: 1024, maxConnections: 4096, tokenDeadlineMs: 300 },
   );
+});
+
+test("a stack folder left by a core that is gone is swept; a live core's stays; the server's own goes at close", async () => {
+  const base = fs.mkdtempSync(path.join(os.tmpdir(), 'proclens-runtime-'));
+  const saved = process.env.XDG_RUNTIME_DIR;
+  process.env.XDG_RUNTIME_DIR = base;
+  try {
+    const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout;
+    fs.mkdirSync(path.join(base, `proclens-stacks-${gone}-abc`));
+    fs.writeFileSync(path.join(base, `proclens-stacks-${gone}-abc`, '7.stack'), '');
+    fs.mkdirSync(path.join(base, `proclens-stacks-${process.ppid}-def`));
+    fs.mkdirSync(path.join(base, 'unrelated'));
+    const server = new EventServer();
+    await server.listen();
+    try {
+      assert.ok(server.stacksFolder?.startsWith(path.join(base, `proclens-stacks-${process.pid}-`)));
+      assert.deepEqual(fs.readdirSync(base).sort(), [path.basename(server.stacksFolder!), `proclens-stacks-${process.ppid}-def`, 'unrelated'].sort());
+    } finally {
+      await server.close();
+    }
+    assert.deepEqual(fs.readdirSync(base).sort(), [`proclens-stacks-${process.ppid}-def`, 'unrelated']);
+    assert.equal(makeStacksFolder()?.startsWith(base), true);
+  } finally {
+    process.env.XDG_RUNTIME_DIR = saved;
+    if (saved === undefined) {
+      delete process.env.XDG_RUNTIME_DIR;
+    }
+    fs.rmSync(base, { recursive: true, force: true });
+  }
 });

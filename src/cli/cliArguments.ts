@@ -9,6 +9,8 @@ export interface RunArguments {
   readonly graceMs?: number;
   /** Seconds after which a run still going counts as hung: its stacks are printed, then it is stopped. */
   readonly timeoutSeconds?: number;
+  /** False with --no-task-arguments: pool workers report their tasks' functions only. */
+  readonly taskArguments?: boolean;
 }
 
 export type ParsedArguments =
@@ -33,6 +35,8 @@ Options:
                       all and exit with 124 (as timeout(1) does); Ctrl+C prints the
                       stacks too before stopping
   --lister proc|ps-list  how to list processes (default: proc on Linux)
+  --no-task-arguments pool workers report each task's function, not its arguments
+                      (they may be large or hold secrets)
   -h, --help          show this help
   --version           show the version`;
 
@@ -86,6 +90,9 @@ export function parseCliArguments(argv: readonly string[]): ParsedArguments {
         options.timeoutSeconds = seconds;
         break;
       }
+      case '--no-task-arguments':
+        options.taskArguments = false;
+        break;
       case '--lister': {
         const lister = value();
         if (lister !== 'proc' && lister !== 'ps-list') {

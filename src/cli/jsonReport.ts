@@ -1,6 +1,8 @@
 import * as fs from 'node:fs';
 import { Diagnosis } from '../core/diagnosis/deadlocks';
-import { ProcessRecord, RunRecord, StackDump } from '../core/model/processRecord';
+import { PoolSummary } from '../core/model/pools';
+import { ProcessRecord, RunRecord, StackDump, TaskSpan } from '../core/model/processRecord';
+import { isManagerServer } from '../core/present/poolText';
 import { currentWait } from '../core/model/threadsAndWaits';
 import { frameFile, unavailableText } from '../core/present/stacksText';
 import { diagnosisText, NameOf } from '../core/present/waitText';
@@ -83,6 +85,44 @@ export function processJson(record: ProcessRecord, nameOf: (pid: number) => stri
     waitingFor: waitingFor(record, nameOf) ?? atDump?.waitingFor.get(record.key) ?? null,
     stacks: stacksJson(record.stacks),
     diagnosis: diagnosis ?? null,
+    role: helperRoleName(record) ?? null,
+    pool: record.poolId ?? null,
+    tasksDone: record.tasks?.done ?? null,
+    tasksFailed: record.tasks?.failed ?? null,
+    currentTask: record.tasks?.current ? taskJson(record.tasks.current) : null,
+  };
+}
+
+function taskJson(span: TaskSpan): Record<string, unknown> {
+  return { function: span.function, args: span.args, items: span.items, since: span.startedAt };
+}
+
+/** multiprocessing's own processes, by what they are for. */
+function helperRoleName(record: ProcessRecord): string | undefined {
+  if (record.kind === 'helper') {
+    return record.name;
+  }
+  return isManagerServer(record) ? 'manager' : undefined;
+}
+
+/** A pool in the summary: its counts add up from its workers' own tallies. */
+export function poolJson(summary: PoolSummary): Record<string, unknown> {
+  const { pool } = summary;
+  return {
+    id: pool.id,
+    kind: pool.kind,
+    creator: pool.creatorPid,
+    size: pool.size,
+    maxTasksPerChild: pool.maxTasksPerChild,
+    createdAt: pool.createdAt,
+    workers: summary.workers.map((w) => w.pid),
+    alive: summary.alive,
+    submitted: summary.submitted,
+    running: summary.running,
+    done: summary.done,
+    failed: summary.failed,
+    lost: summary.lost,
+    errors: summary.errors,
   };
 }
 

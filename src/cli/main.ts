@@ -9,7 +9,8 @@ import { parseCliArguments, RunArguments, USAGE } from './cliArguments';
 import { diagnoseRun } from '../core/diagnosis/deadlocks';
 import { isAlive } from '../core/model/processRecord';
 import { renderStacks } from '../core/present/stacksText';
-import { AtDump, diagnosisJson, JsonLinesFile, processJson, runJson, waitingFor, WaitingFor } from './jsonReport';
+import { summarizePool } from '../core/model/pools';
+import { AtDump, diagnosisJson, JsonLinesFile, poolJson, processJson, runJson, waitingFor, WaitingFor } from './jsonReport';
 import { renderRunTree } from './treeText';
 
 /** The bundle lives in dist/; the tracer ships beside it in tracer/. */
@@ -52,7 +53,7 @@ async function runCommand(run: RunArguments): Promise<number> {
   });
   let trackedRun: LaunchedRun;
   try {
-    trackedRun = await tracker.start({ command, stdio: 'inherit' });
+    trackedRun = await tracker.start({ command, stdio: 'inherit', taskArguments: run.taskArguments });
   } catch (error) {
     process.stderr.write(`proclens: ${error instanceof LaunchError ? error.message : String(error)}\n`);
     const failed = tracker.model.runs()[0];
@@ -112,13 +113,14 @@ async function runCommand(run: RunArguments): Promise<number> {
     type: 'summary',
     run: runJson(finished),
     processes: records.map((r) => processJson(r, nameOf, atDump)),
+    pools: tracker.model.poolsOf(finished.id).map((pool) => poolJson(summarizePool(pool, records))),
     diagnoses: atDump?.diagnoses ?? [],
     timedOut,
     tracer: trackedRun.events.stats,
   });
   json?.close();
   if (!json) {
-    process.stderr.write(renderRunTree(finished, records) + '\n');
+    process.stderr.write(renderRunTree(finished, records, tracker.model.poolsOf(finished.id)) + '\n');
   }
   signals.forEach((s) => process.off(s, onSignal));
   await tracker.dispose();

@@ -8,6 +8,8 @@ export interface TracerConnection {
   readonly token: string;
   /** Where processes write their stack dumps; unset where they cannot be asked for (Windows). */
   readonly stacksFolder?: string;
+  /** Pool workers report a short text of each task's arguments, unless false (they may hold secrets). */
+  readonly taskArguments?: boolean;
 }
 
 /**
@@ -26,6 +28,11 @@ export function tracerEnvironment(base: NodeJS.ProcessEnv, tracer: TracerConnect
     } else {
       // Only ProcLens's own folder is ever written to, never one the environment happened to name.
       delete env.PROCLENS_STACKS;
+    }
+    if (tracer.taskArguments === false) {
+      env.PROCLENS_TASK_ARGS = '0';
+    } else {
+      delete env.PROCLENS_TASK_ARGS;
     }
   }
   return env;

@@ -1,6 +1,7 @@
 import { signalOfExitCode } from './exitCodes';
 import { ModelStore } from './modelStore';
 import { isAlive, ProcessRecord } from './processRecord';
+import { tasksEnded } from './pools';
 import { threadsEnded } from './threadsAndWaits';
 
 /*
@@ -28,6 +29,7 @@ export function becameZombie(store: ModelStore, record: ProcessRecord, exitCode:
   record.joiningPid = undefined;
   record.endedAt ??= at;
   threadsEnded(record, record.endedAt);
+  tasksEnded(record, record.endedAt);
   // The OS's wait status is the truth; without it, what the process reported is the best evidence.
   record.exitCodeSettled ||= exitCode !== null;
   record.exitCode = exitCode ?? record.exitCode ?? reportedCode(record);
@@ -52,6 +54,7 @@ export function ended(store: ModelStore, record: ProcessRecord, exitCode: number
   record.signal = signalOfExitCode(record.exitCode);
   record.endedAt = endedAt;
   threadsEnded(record, endedAt);
+  tasksEnded(record, endedAt);
   record.state = 'exited';
   record.joiningPid = undefined;
   record.cpuPercent = undefined;

@@ -1,6 +1,6 @@
 import { ChangeBatch } from './changeBatch';
 import { START_TIME_SLACK_MS } from './membership';
-import { ProcessKind, ProcessRecord, RunRecord } from './processRecord';
+import { PoolRecord, ProcessKind, ProcessRecord, RunRecord } from './processRecord';
 
 /**
  * The records and runs, with the indexes every query needs (by run, by pid,
@@ -17,6 +17,8 @@ export class ModelStore {
   private readonly byPid = new Map<string, Map<number, ProcessRecord>>();
   /** parentKey → the records drawn under it. */
   private readonly byParent = new Map<string, Set<ProcessRecord>>();
+  /** runId → its process pools, by id, in the order they were created. */
+  private readonly poolsByRun = new Map<string, Map<string, PoolRecord>>();
   /** Exited records, oldest exit first (a Set keeps insertion order). */
   private readonly exited = new Set<ProcessRecord>();
   private nextKey = 1;
@@ -82,8 +84,21 @@ export class ModelStore {
     return [...(this.byParent.get(parent.key) ?? [])];
   }
 
+  poolsOf(runId: string): PoolRecord[] {
+    return [...(this.poolsByRun.get(runId)?.values() ?? [])];
+  }
+
+  pool(runId: string, id: string): PoolRecord | undefined {
+    return this.poolsByRun.get(runId)?.get(id);
+  }
+
+  addPool(pool: PoolRecord): void {
+    this.poolsByRun.get(pool.runId)?.set(pool.id, pool);
+  }
+
   addRun(run: RunRecord): void {
     this.runRecords.set(run.id, run);
+    this.poolsByRun.set(run.id, new Map());
     this.byRun.set(run.id, new Set());
     this.byPid.set(run.id, new Map());
     this.changes.run(run);
@@ -94,6 +109,7 @@ export class ModelStore {
       this.delete(record);
     }
     this.runRecords.delete(run.id);
+    this.poolsByRun.delete(run.id);
     this.byRun.delete(run.id);
     this.byPid.delete(run.id);
   }

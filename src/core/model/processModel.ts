@@ -7,7 +7,7 @@ import { signalOfExitCode } from './exitCodes';
 import { ended } from './lifecycle';
 import { couldBe, isRunMember } from './membership';
 import { ModelStore } from './modelStore';
-import { ProcessRecord, RunRecord, StackDump } from './processRecord';
+import { PoolRecord, ProcessRecord, RunRecord, StackDump } from './processRecord';
 import { confirm, Listing, scanRun } from './scanNews';
 import { applyTracerEvent } from './tracerNews';
 
@@ -75,6 +75,11 @@ export class ProcessModel extends EventEmitter<ProcessModelEvents> {
   }
 
   /** The newest record of this pid in the run, whatever its state. */
+  /** The process pools the run's processes created, oldest first. */
+  poolsOf(runId: string): PoolRecord[] {
+    return this.store.poolsOf(runId);
+  }
+
   find(runId: string, pid: number): ProcessRecord | undefined {
     return this.store.find(runId, pid);
   }

@@ -1,4 +1,4 @@
-import { SourceSite, TargetSite, WaitKind } from '../protocol/tracerEvents';
+import { PoolKind, SourceSite, TargetSite, WaitKind } from '../protocol/tracerEvents';
 
 /**
  * `running`: alive. `joining`: alive and blocked in `join()` on a child.
@@ -113,6 +113,59 @@ export interface StackDump {
   readonly unavailable?: StacksUnavailable;
 }
 
+/**
+ * One task a pool worker ran (a call of the user's function, or a chunk of
+ * them), or several short ones back to back, merged so that a worker that runs
+ * thousands keeps a bounded list: the timeline draws each as a segment.
+ */
+export interface TaskSpan {
+  /** The user's function. */
+  readonly function: string;
+  /** The first call's arguments, short; null when arguments are off. */
+  readonly args: string | null;
+  /** Calls of the function: a chunk's length, summed over merged tasks. */
+  items: number;
+  /** Tasks merged into this span (1 for one task). */
+  tasks: number;
+  readonly startedAt: number;
+  /** Unset while it runs. */
+  endedAt?: number;
+  /** Calls that raised, and the type of the last exception. */
+  failed: number;
+  error?: string;
+  /** The worker died while running it: its result never came. */
+  lost?: boolean;
+}
+
+/** What a pool worker has done, as its tracer counted it. */
+export interface WorkerTasks {
+  /** Calls of the user's function that finished, those that raised included. */
+  done: number;
+  /** Calls that raised. */
+  failed: number;
+  /** Exception types the failed calls raised, with how many of each (as far as each task's last one tells). */
+  errors: Record<string, number>;
+  /** The task it runs now. */
+  current?: TaskSpan;
+  /** Its tasks, oldest first (the latest ones only: see MAX_TASK_SPANS). */
+  spans: TaskSpan[];
+}
+
+/** A `multiprocessing.Pool` or `ProcessPoolExecutor`: its workers point to it with `poolId`. */
+export interface PoolRecord {
+  readonly id: string;
+  readonly runId: string;
+  readonly kind: PoolKind;
+  /** The process that created it (and starts its workers). */
+  readonly creatorPid: number;
+  readonly creatorKey?: string;
+  readonly size: number | null;
+  readonly maxTasksPerChild: number | null;
+  readonly createdAt: number;
+  /** Calls handed to it, as its creator last reported (the latest ones may still be on their way). */
+  submitted: number;
+}
+
 /** Everything known about one process. Keyed by `key`, since pids are reused. */
 export interface ProcessRecord {
   readonly key: string;
@@ -186,6 +239,10 @@ export interface ProcessRecord {
   /** Seen by the tracer (not only by the OS scan). */
   traced: boolean;
   signalsRequested: SignalRequest[];
+  /** Set for a pool's worker: the PoolRecord's id. */
+  poolId?: string;
+  /** For a pool worker: the tasks it ran, as its tracer reported them. */
+  tasks?: WorkerTasks;
   cpuPercent?: number;
   rssBytes?: number;
 }

@@ -140,11 +140,11 @@ function updateFromScan(context: ScanContext, run: RunRecord, snapshot: ProcessS
   if (record.ppid !== snapshot.ppid) {
     record.originalPpid ??= snapshot.ppid;
     // Re-parented (to init or a subreaper) while alive: whatever started it has died.
-    record.orphan ||= record.ppid !== undefined && !snapshot.zombie;
+    record.orphan ||= record.ppid !== undefined && !snapshot.zombie && !outlivesByDesign(record);
     record.ppid = snapshot.ppid;
     store.touch(record);
   }
-  if (!record.orphan && !snapshot.zombie && outlived(store.get(record.parentKey), takenAt)) {
+  if (!record.orphan && !snapshot.zombie && !outlivesByDesign(record) && outlived(store.get(record.parentKey), takenAt)) {
     // Its parent (Python's, which may not be the OS's: a fork server) had ended before this listing was taken.
     record.orphan = true;
     store.touch(record);
@@ -155,6 +155,13 @@ function updateFromScan(context: ScanContext, run: RunRecord, snapshot: ProcessS
     becameZombie(store, record, code, now);
   }
 }
+
+/**
+ * multiprocessing's fork server and resource tracker end after the process
+ * that started them, once it has closed their pipe: no orphan, but how they
+ * are meant to end.
+ */
+const outlivesByDesign = (record: ProcessRecord): boolean => record.kind === 'helper';
 
 /** Whether `parent` is known to have ended before `time`. */
 function outlived(parent: ProcessRecord | undefined, time: number): boolean {

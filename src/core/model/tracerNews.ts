@@ -4,6 +4,7 @@ import { START_TIME_SLACK_MS } from './membership';
 import { ModelStore } from './modelStore';
 import { commandName, helperRole, pythonProgramName } from './processNames';
 import { isAlive, ProcessKind, ProcessRecord, RunRecord } from './processRecord';
+import { poolCreated, poolSubmitted, taskBegan, taskEnded, touchCreator } from './pools';
 import { mainThreadSaidHello, threadEnded, threadStarted, waitBegan, waitEnded } from './threadsAndWaits';
 
 /** What applying a tracer message needs besides the store. */
@@ -86,6 +87,24 @@ export function applyTracerEvent(context: TracerContext, run: RunRecord, event: 
     case 'woke':
     case 'stacks':
       return onThreadNews(store, run, event);
+    case 'pool':
+      return poolCreated(store, run, event);
+    case 'submit':
+      return poolSubmitted(store, run, event);
+    case 'task':
+    case 'idle': {
+      const worker = store.findAt(run.id, event.pid, event.time);
+      if (worker) {
+        if (event.kind === 'task') {
+          taskBegan(worker, event);
+        } else {
+          taskEnded(worker, event);
+        }
+        store.touch(worker);
+        touchCreator(store, run.id, worker.poolId);
+      }
+      return;
+    }
     case 'reaped': {
       const child = reapedRecord(store, run, event);
       if (child && child.kind === 'mp-child' && child.parentPid !== undefined && child.parentPid !== event.pid) {
@@ -122,6 +141,8 @@ function onHello(context: TracerContext, run: RunRecord, event: EventOf<'hello'>
     // A child forked by the fork server inherits its argv: its boot event names it properly.
     record.kind = 'helper';
     record.name = role;
+    // A scan may have called it an orphan before it said what it is: it outlives its starter by design.
+    record.orphan = false;
   } else if (record.kind === 'native') {
     // Found by the scan or started by Popen before it said hello: now it is known to be Python.
     record.kind = 'python';
@@ -212,6 +233,7 @@ function onStart(context: TracerContext, run: RunRecord, event: EventOf<'start'>
   child.startMethod = event.method ?? child.startMethod;
   child.target = event.target ?? undefined;
   child.startSite = event.site ?? undefined;
+  child.poolId = event.pool ?? child.poolId;
   // The tracer's clock is finer than the scan's start time (clock ticks): prefer it.
   child.startedAt = seenByScanOnly ? event.time : Math.min(child.startedAt ?? event.time, event.time);
   store.touch(child);

@@ -1,5 +1,6 @@
 import { ProcessRecord, RunRecord } from '../model/processRecord';
 import { currentWait } from '../model/threadsAndWaits';
+import { workerTaskText } from './poolText';
 import { waitWithDuration } from './waitText';
 
 /**
@@ -70,6 +71,13 @@ export function processDescription(
     parts[1] = waitWithDuration(wait, now!, t);
   } else if (now !== undefined && record.state === 'joining' && record.joins.length) {
     parts[1] += ` · ${formatDuration(Math.max(0, now - record.joins[record.joins.length - 1].enteredAt))}`;
+  }
+  // A pool worker's task says more than `alive` too.
+  const task = workerTaskText(record, now, t);
+  if (task && record.state === 'running' && !wait) {
+    parts[1] = task;
+  } else if (task) {
+    parts.push(task);
   }
   if (record.state === 'exited' && !record.signal && record.startedAt && record.endedAt) {
     parts.push(formatDuration(record.endedAt - record.startedAt));

@@ -51,6 +51,8 @@ export interface StartEvent extends EventBase {
   readonly method: string | null;
   readonly target: TargetSite | null;
   readonly site: SourceSite | null;
+  /** Set when a pool started it as one of its workers: the PoolEvent's id. */
+  readonly pool?: string | null;
 }
 
 /** A `Process` began running in the child (`BaseProcess._bootstrap`). */
@@ -181,6 +183,58 @@ export interface StacksEvent extends EventBase {
   readonly stackSignal: number | null;
 }
 
+export type PoolKind = 'Pool' | 'ProcessPoolExecutor';
+
+/**
+ * The sender created a process pool (`multiprocessing.Pool` or
+ * `concurrent.futures.ProcessPoolExecutor`); sent just before the StartEvent
+ * of its first worker, whose `pool` field names it.
+ */
+export interface PoolEvent extends EventBase {
+  readonly kind: 'pool';
+  /** Unique in the run: the creator's pid and its count of pools. */
+  readonly pool: string;
+  readonly poolKind: PoolKind;
+  /** How many worker processes it keeps. */
+  readonly size: number | null;
+  /** `maxtasksperchild` / `max_tasks_per_child`: a worker is replaced after that many tasks. */
+  readonly maxTasks: number | null;
+}
+
+/** The sender handed `items` more calls of a function to `pool` (map counts each element). */
+export interface SubmitEvent extends EventBase {
+  readonly kind: 'submit';
+  readonly pool: string;
+  readonly items: number;
+}
+
+/** Counts a pool worker keeps of the user's function calls it ran: `done` includes those that raised. */
+interface TaskCounts {
+  readonly done: number;
+  readonly failed: number;
+  /** The exception type the last ended task raised, or null. */
+  readonly error: string | null;
+}
+
+/**
+ * A pool worker (the sender) began a task at `time`: one call of `fn`, or a
+ * chunk of `items` calls. Its counts include its previous task, which ended
+ * at `ended` (null when an IdleEvent already said so, or for its first task).
+ */
+export interface TaskEvent extends EventBase, TaskCounts {
+  readonly kind: 'task';
+  readonly function: string;
+  /** The first call's arguments, short (`5`, `1, 'a'`); null when the person turned arguments off. */
+  readonly args: string | null;
+  readonly items: number;
+  readonly ended: number | null;
+}
+
+/** A pool worker's task ended at `time` and it is about to wait for the next one, or to exit. */
+export interface IdleEvent extends EventBase, TaskCounts {
+  readonly kind: 'idle';
+}
+
 export type TracerEvent =
   | HelloEvent
   | StartEvent
@@ -196,7 +250,11 @@ export type TracerEvent =
   | ThreadEndEvent
   | WaitEvent
   | WokeEvent
-  | StacksEvent;
+  | StacksEvent
+  | PoolEvent
+  | SubmitEvent
+  | TaskEvent
+  | IdleEvent;
 
 export type DecodeResult = { ok: true; event: TracerEvent } | { ok: false; reason: string };
 
@@ -208,6 +266,8 @@ const isString = (value: unknown): value is string => typeof value === 'string';
 const intOrNull = (value: unknown): number | null => (isInt(value) ? value : null);
 const isTid = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) > 0;
 const signalOrNull = (value: unknown): number | null => (isInt(value) && value > 0 && value < 128 ? value : null);
+const isCount = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
+const countOrNull = (value: unknown): number | null => (isCount(value) ? value : null);
 const isWaitKind = (value: unknown): value is WaitKind => (WAIT_KINDS as readonly unknown[]).includes(value);
 
 function site(value: unknown): SourceSite | null {
@@ -249,6 +309,7 @@ function decodeFields(kind: string, m: Json, base: EventBase): TracerEvent | str
         method: isString(m.method) ? m.method : null,
         target: target(m.target),
         site: site(m.site),
+        ...(isString(m.pool) ? { pool: m.pool } : {}),
       };
     case 'boot':
       if (!isInt(m.ppid) || !isString(m.name)) return 'boot without ppid or name';
@@ -304,6 +365,28 @@ function decodeFields(kind: string, m: Json, base: EventBase): TracerEvent | str
       return { kind, ...base, tid: m.tid };
     case 'stacks':
       return { kind, ...base, stackSignal: signalOrNull(m.stk) };
+    case 'pool':
+      if (!isString(m.pool) || (m.kind !== 'Pool' && m.kind !== 'ProcessPoolExecutor')) return 'pool without id or a known kind';
+      return { kind, ...base, pool: m.pool, poolKind: m.kind, size: countOrNull(m.size), maxTasks: countOrNull(m.maxtasks) };
+    case 'submit':
+      if (!isString(m.pool) || !isCount(m.items)) return 'submit without pool or items';
+      return { kind, ...base, pool: m.pool, items: m.items };
+    case 'task':
+      if (!isString(m.fn) || !isCount(m.items) || !isCount(m.done) || !isCount(m.failed)) return 'task without fn or counts';
+      return {
+        kind,
+        ...base,
+        function: m.fn,
+        args: isString(m.args) ? m.args : null,
+        items: m.items,
+        done: m.done,
+        failed: m.failed,
+        error: isString(m.error) ? m.error : null,
+        ended: typeof m.ended === 'number' && Number.isFinite(m.ended) ? Math.round(m.ended * 1000) : null,
+      };
+    case 'idle':
+      if (!isCount(m.done) || !isCount(m.failed)) return 'idle without counts';
+      return { kind, ...base, done: m.done, failed: m.failed, error: isString(m.error) ? m.error : null };
     default:
       return `unknown event "${kind}"`;
   }

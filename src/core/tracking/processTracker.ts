@@ -26,6 +26,8 @@ export interface RunOptions {
   readonly cwd?: string;
   readonly env?: NodeJS.ProcessEnv;
   readonly stdio?: 'inherit' | 'pipe';
+  /** Pool workers report a short text of each task's arguments (default true). */
+  readonly taskArguments?: boolean;
 }
 
 export interface TrackerEvents {
@@ -133,6 +135,7 @@ export class ProcessTracker extends EventEmitter<TrackerEvents> {
           address: events.address,
           token: events.token,
           stacksFolder: events.stacksFolder,
+          taskArguments: options.taskArguments,
         }),
         stdio: options.stdio ?? 'pipe',
       });

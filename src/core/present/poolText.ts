@@ -37,9 +37,13 @@ export function workerTaskText(record: ProcessRecord, now: number | undefined, t
 
 /** `3 workers · 12/20 done · 1 failed · 4 running`: a pool's row. */
 export function poolDescription(summary: PoolSummary, t: Translate = plainText): string {
+  const total = summary.workers.length;
+  const exited = total - summary.alive;
   const parts = [summary.alive === 1 ? t('1 worker') : t('{0} workers', summary.alive)];
-  const exited = summary.workers.length - summary.alive;
-  if (exited > 0) {
+  if (summary.alive === 0 && total > 0) {
+    // A finished pool: how many it had says more than "0 workers".
+    parts[0] = total === 1 ? t('1 worker, exited') : t('{0} workers, all exited', total);
+  } else if (exited > 0) {
     parts[0] += ` (${t('{0} exited', exited)})`;
   }
   parts.push(t('{0}/{1} done', summary.done, summary.submitted));

@@ -21,11 +21,13 @@ export class ExamplesView implements vscode.TreeDataProvider<ExamplesNode> {
     private readonly folder: string,
     private readonly language = vscode.env.language,
   ) {
+    // Groups outside the lesson's numbering share the section "": their English title tells them apart.
     const bySection = new Map<string, LessonExample[]>();
     for (const example of examples) {
-      bySection.set(example.section, [...(bySection.get(example.section) ?? []), example]);
+      const group = `${example.section}:${example.sectionTitle.en}`;
+      bySection.set(group, [...(bySection.get(group) ?? []), example]);
     }
-    this.sections = [...bySection].map(([section, list]) => ({ section, examples: list }));
+    this.sections = [...bySection.values()].map((list) => ({ section: list[0].section, examples: list }));
   }
 
   fileOf(example: LessonExample): string {
@@ -36,7 +38,7 @@ export class ExamplesView implements vscode.TreeDataProvider<ExamplesNode> {
     if (isSection(node)) {
       const title = inLanguage(node.examples[0].sectionTitle, this.language);
       const item = new vscode.TreeItem(`${node.section} ${title}`.trim(), vscode.TreeItemCollapsibleState.Expanded);
-      item.id = `section:${node.section}`;
+      item.id = `section:${node.section}:${node.examples[0].sectionTitle.en}`;
       item.iconPath = new vscode.ThemeIcon('book');
       return item;
     }

@@ -1,11 +1,13 @@
 import * as vscode from 'vscode';
 import { ProcessModel } from '../../core/model/processModel';
-import { isAlive, ProcessRecord, RunRecord } from '../../core/model/processRecord';
+import { isAlive, PoolRecord, ProcessRecord, RunRecord } from '../../core/model/processRecord';
 import { ProcessFilter } from '../../core/filter/processFilter';
 import { settings } from '../settings';
 import { countTreeItem, diagnosisTooltip, diagnosisTreeItem, threadTooltip, threadTreeItem } from './detailItems';
+import { poolTooltip, poolTreeItem } from './poolItems';
+import { PoolNode, PoolRow, poolRow } from './poolRows';
 import { processTooltip, processTreeItem, runTreeItem } from './processItems';
-import { isDetail, isRun, ProcessesNode, ProcessRows } from './processRows';
+import { isDetail, isPool, isRun, ProcessesNode, ProcessRows } from './processRows';
 import { RunDiagnoses } from './runDiagnoses';
 import { showsDuration } from './threadRows';
 
@@ -98,6 +100,9 @@ export class ProcessesView implements vscode.TreeDataProvider<ProcessesNode>, vs
     if (isRun(node)) {
       return runTreeItem(node, this.runLabel(node));
     }
+    if (isPool(node)) {
+      return poolTreeItem(node, this.poolRow(node));
+    }
     if (isDetail(node)) {
       switch (node.row) {
         case 'thread':
@@ -118,7 +123,9 @@ export class ProcessesView implements vscode.TreeDataProvider<ProcessesNode>, vs
     if (isRun(node)) {
       return item;
     }
-    if (!isDetail(node)) {
+    if (isPool(node)) {
+      item.tooltip = poolTooltip(this.poolRow(node));
+    } else if (!isDetail(node)) {
       item.tooltip = processTooltip(node, {
         parent: node.parentKey ? this.model.get(node.parentKey) : undefined,
         now: this.now(),
@@ -164,6 +171,15 @@ export class ProcessesView implements vscode.TreeDataProvider<ProcessesNode>, vs
     return shape.grown ? `${record.key}~${shape.grown}` : record.key;
   }
 
+  private poolRow(node: PoolNode): PoolRow {
+    const { pool } = node;
+    return poolRow(pool, this.model.processesOf(pool.runId), this.creatorOf(pool), this.now(), vscode.l10n.t);
+  }
+
+  private creatorOf(pool: PoolRecord): ProcessRecord | undefined {
+    return pool.creatorKey !== undefined ? this.model.get(pool.creatorKey) : undefined;
+  }
+
   private joiningName(record: ProcessRecord): string | undefined {
     return record.joiningPid !== undefined ? this.model.find(record.runId, record.joiningPid)?.name : undefined;
   }
@@ -202,7 +218,8 @@ export class ProcessesView implements vscode.TreeDataProvider<ProcessesNode>, vs
     }
     this.tickWhileNeeded();
     if (rows.length) {
-      this.changed.fire(rows);
+      // Once each: a pool with four workers busy is one row to redraw.
+      this.changed.fire([...new Set(rows)]);
     }
   }
 }

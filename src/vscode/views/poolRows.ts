@@ -1,0 +1,71 @@
+// The row of a process pool in the Processes view, and what a worker's hover says of its
+// pool. No `vscode` here: the unit tests read it directly (poolItems.ts makes the tree item).
+import { summarizePool } from '../../core/model/pools';
+import { isAlive, PoolRecord, ProcessRecord } from '../../core/model/processRecord';
+import { poolDescription, poolDetails } from '../../core/present/poolText';
+import { plainText, Translate } from '../../core/present/processText';
+
+/**
+ * A pool's workers, gathered on one row under the process they hang under
+ * (the one that created the pool). The same object for as long as the pool
+ * lives, so that its row alone can be redrawn.
+ */
+export interface PoolNode {
+  readonly row: 'pool';
+  readonly id: string;
+  readonly pool: PoolRecord;
+  /** The process it hangs under; undefined when its workers are at the top of their run. */
+  readonly parent: ProcessRecord | undefined;
+}
+
+/** What a pool's row shows. */
+export interface PoolRow {
+  /** `Pool` or `ProcessPoolExecutor`: the class the program used. */
+  readonly label: string;
+  /** `3 workers · 12/20 done · 4 running, longest 1.2 s · 1 failed`. */
+  readonly description: string;
+  /** Some worker still runs; else the pool has been shut down (or its workers all died). */
+  readonly alive: boolean;
+  /** Calls whose worker died running them. */
+  readonly lost: number;
+  /** `pool.alive` or `pool.ended`: menus match it. */
+  readonly contextValue: string;
+  /** The hover, as label and value. */
+  readonly details: ReadonlyArray<readonly [string, string]>;
+}
+
+/** A pool's row; `records` are its run's processes, `now` makes running tasks say how long they have run. */
+export function poolRow(pool: PoolRecord, records: readonly ProcessRecord[], creator: ProcessRecord | undefined, now: number, t: Translate = plainText): PoolRow {
+  const summary = summarizePool(pool, records);
+  const alive = summary.alive > 0;
+  return {
+    label: pool.kind,
+    description: poolDescription(summary, t, now),
+    alive,
+    lost: summary.lost,
+    contextValue: alive ? 'pool.alive' : 'pool.ended',
+    details: poolDetails(summary, creator, t).filter((row): row is [string, string] => row[1] !== undefined),
+  };
+}
+
+/**
+ * A parent's rows: its children in start order, except that a pool's workers
+ * are gathered on one row for their pool, where its first worker would be.
+ */
+export function gatherPools(children: readonly ProcessRecord[], poolOf: (record: ProcessRecord) => PoolNode | undefined): Array<ProcessRecord | PoolNode> {
+  const rows: Array<ProcessRecord | PoolNode> = [];
+  const placed = new Set<PoolNode>();
+  for (const child of children) {
+    const pool = poolOf(child);
+    if (!pool) {
+      rows.push(child);
+    } else if (!placed.has(pool)) {
+      placed.add(pool);
+      rows.push(pool);
+    }
+  }
+  return rows;
+}
+
+/** A worker that runs a task now: its row, and its pool's, show a time that grows. */
+export const runsTask = (record: ProcessRecord): boolean => isAlive(record) && record.tasks?.current !== undefined;

@@ -2,11 +2,13 @@ import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import { ProcessRecord } from '../../src/core/model/processRecord';
 import { decodeTracerLine } from '../../src/core/protocol/tracerEvents';
+import { helperPurpose } from '../../src/core/present/poolText';
 import { processDescription } from '../../src/core/present/processText';
-import { poolRow } from '../../src/vscode/views/poolRows';
+import { poolRow, workerDetails } from '../../src/vscode/views/poolRows';
 import { isPool, ProcessesNode, ProcessRows } from '../../src/vscode/views/processRows';
 import { RunDiagnoses } from '../../src/vscode/views/runDiagnoses';
 import { showsDuration } from '../../src/vscode/views/threadRows';
+import { recordOf } from './modelFixtures';
 import { poolRun } from './poolEvents';
 
 // The Processes view's pool rows, from a model fed the tracer's lines of a Pool's run (poolEvents.ts).
@@ -65,6 +67,29 @@ test('each worker says what it does: a running task and for how long, idle, died
   assert.equal(describe(104), 'PID 104 · exited −9 (SIGKILL) · died running sq(2) · 0 done · daemon');
   assert.equal(describe(106), 'PID 106 · running sq(5) · 1.1 s · 0 done · daemon', 'the replacement');
   assert.equal(describe(107), 'PID 107 · alive · daemon', 'a worker with no task yet');
+});
+
+test("a worker's hover names its pool, its tasks with what they raised, and the task it runs or died running", () => {
+  const { find, pool, main } = view();
+  // As the view does: a process's pool is the one its poolId names.
+  const details = (pid: number) =>
+    Object.fromEntries(workerDetails(find(pid), find(pid).poolId === pool.id ? pool : undefined, main, NOW).filter(([, value]) => value !== undefined));
+  assert.deepEqual(details(103), { Pool: 'Pool of MainProcess (PID 100)', Tasks: '2 done · 1 failed (ValueError ×1)' });
+  const running = details(106);
+  assert.equal(running['Current task'], 'sq(5)');
+  assert.equal(running['Current task since'], `${new Date(900).toLocaleTimeString()} (1.1 s)`);
+  assert.equal(details(104)['Lost task'], 'sq(2): the worker died running it, its result never comes');
+  assert.deepEqual(details(101), {}, 'a process that is no worker: nothing');
+});
+
+test("the hover's Role says what multiprocessing's own processes are for, and nothing for any other", () => {
+  const role = (extra: Partial<ProcessRecord>) => helperPurpose(recordOf(101, extra));
+  assert.match(role({ kind: 'helper', name: 'forkserver' }) ?? '', /^The fork server: /);
+  assert.match(role({ kind: 'helper', name: 'resource_tracker' }) ?? '', /^The resource tracker: /);
+  const manager = { name: 'SyncManager-1', target: { name: 'BaseManager._run_server', file: '/usr/lib/python3.12/multiprocessing/managers.py', line: 155 } };
+  assert.match(role(manager) ?? '', /^A Manager's server process: /);
+  assert.equal(role({ target: { name: 'BaseManager._run_server', file: '/x/my_managers.py', line: 3 } }), undefined, 'a function of that name elsewhere');
+  assert.equal(role({}), undefined);
 });
 
 test('a worker is found inside its pool row: its parent is the pool, whose parent is the creator', () => {

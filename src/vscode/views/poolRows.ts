@@ -2,8 +2,8 @@
 // pool. No `vscode` here: the unit tests read it directly (poolItems.ts makes the tree item).
 import { summarizePool } from '../../core/model/pools';
 import { isAlive, PoolRecord, ProcessRecord } from '../../core/model/processRecord';
-import { poolDescription, poolDetails } from '../../core/present/poolText';
-import { plainText, Translate } from '../../core/present/processText';
+import { errorsText, poolDescription, poolDetails, taskCallText } from '../../core/present/poolText';
+import { formatDuration, plainText, Translate } from '../../core/present/processText';
 
 /**
  * A pool's workers, gathered on one row under the process they hang under
@@ -69,3 +69,32 @@ export function gatherPools(children: readonly ProcessRecord[], poolOf: (record:
 
 /** A worker that runs a task now: its row, and its pool's, show a time that grows. */
 export const runsTask = (record: ProcessRecord): boolean => isAlive(record) && record.tasks?.current !== undefined;
+
+/**
+ * What a worker's hover says of its work: its pool, its tasks done and
+ * failed (with what they raised), the task it runs and since when, or the
+ * one it died running. Rows without a value are left out by the caller.
+ */
+export function workerDetails(
+  record: ProcessRecord,
+  pool: PoolRecord | undefined,
+  creator: ProcessRecord | undefined,
+  now: number,
+  t: Translate = plainText,
+): Array<[string, string | undefined]> {
+  const tasks = record.tasks;
+  const current = tasks?.current;
+  const last = tasks?.spans.at(-1);
+  const lost = !current && last?.lost ? last : undefined;
+  const failed = tasks?.failed ? `${t('{0} failed', tasks.failed)}${errorsText(tasks.errors) ? ` (${errorsText(tasks.errors)})` : ''}` : undefined;
+  return [
+    [t('Pool'), pool ? t('{0} of {1}', pool.kind, creator ? `${creator.name} (PID ${creator.pid})` : `PID ${pool.creatorPid}`) : undefined],
+    [t('Tasks'), tasks ? [t('{0} done', tasks.done), failed].filter(Boolean).join(' · ') : undefined],
+    [t('Current task'), current ? taskCallText(current, t) : undefined],
+    [t('Current task since'), current ? since(current.startedAt, now) : undefined],
+    [t('Lost task'), lost ? t('{0}: the worker died running it, its result never comes', taskCallText(lost, t)) : undefined],
+  ];
+}
+
+/** `14:03:07 (1.2 s)`: a time of day, and how long ago it was. */
+export const since = (time: number, now: number): string => `${new Date(time).toLocaleTimeString()} (${formatDuration(Math.max(0, now - time))})`;

@@ -126,11 +126,13 @@ export class ProcessesView implements vscode.TreeDataProvider<ProcessesNode>, vs
     if (isPool(node)) {
       item.tooltip = poolTooltip(this.poolRow(node));
     } else if (!isDetail(node)) {
+      const pool = node.poolId !== undefined ? this.model.poolsOf(node.runId).find((p) => p.id === node.poolId) : undefined;
       item.tooltip = processTooltip(node, {
         parent: node.parentKey ? this.model.get(node.parentKey) : undefined,
         now: this.now(),
         diagnoses: this.diagnoses.of(node),
         nameOf: this.diagnoses.nameOf(node.runId),
+        pool: pool && { record: pool, creator: this.creatorOf(pool) },
       });
     } else if (node.row === 'thread') {
       item.tooltip = threadTooltip(node.thread);

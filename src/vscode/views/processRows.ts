@@ -86,7 +86,7 @@ export class ProcessRows {
     if (isPool(node)) {
       return node.parent ?? this.model.run(node.pool.runId);
     }
-    const parent = node.parentKey ? this.model.get(node.parentKey) : undefined;
+    const parent = this.parentProcess(node);
     return this.poolNodeOf(node, parent) ?? parent ?? this.model.run(node.runId);
   }
 
@@ -101,7 +101,7 @@ export class ProcessRows {
     if ((record.state !== 'joining' && currentWait(record)) || runsTask(record)) {
       rows.push(record);
     }
-    const pool = runsTask(record) ? this.poolNodeOf(record, record.parentKey ? this.model.get(record.parentKey) : undefined) : undefined;
+    const pool = runsTask(record) ? this.poolNodeOf(record, this.parentProcess(record)) : undefined;
     if (pool) {
       rows.push(pool);
     }
@@ -144,6 +144,10 @@ export class ProcessRows {
       ? (forest.get(parent.key)?.children ?? [])
       : [...forest.values()].filter((n) => !n.record.parentKey || !forest.has(n.record.parentKey));
     return nodes.map((n) => n.record).filter((r) => this.visible(r));
+  }
+
+  private parentProcess(record: ProcessRecord): ProcessRecord | undefined {
+    return record.parentKey ? this.model.get(record.parentKey) : undefined;
   }
 
   /** The row of the pool a worker is drawn in, under `parent`; undefined when it is no worker of a known pool. */

@@ -6,7 +6,8 @@
 //
 // Structure and geometry are apart: `render` builds the elements once per view (when the model
 // changed); `layout` only moves them, when the clock advances or the panel is resized. A run of
-// 200 processes with 200 calls each is drawn with one path per lane for its ended calls.
+// 200 processes with 200 calls each is drawn with one path per lane for its ended calls, and a
+// pool worker's ended tasks likewise.
 
 (function () {
   // @ts-ignore: provided by the webview host
@@ -18,6 +19,9 @@
   const THREAD_ROW = 18;
   const THREAD_BAR = 6;
   const THREAD_BAR_TOP = (THREAD_ROW - THREAD_BAR) / 2;
+  /** A pool worker's tasks: a strip just under its bar, apart from the blocked calls drawn over it. */
+  const TASK_TOP = BAR_TOP + BAR + 1;
+  const TASK_HEIGHT = 4;
   const AXIS = 22;
   const LABELS = 240;
   const PID_WIDTH = 80;
@@ -37,14 +41,16 @@
   let view;
   /** Ended calls by id: the extension sends each once, then only its id. */
   let calls = new Map();
+  /** Ended pool tasks by id, likewise; their hovers go by `task/` and the id. */
+  let tasks = new Map();
   /** Hover texts by id: the ids survive redraws, the elements do not. */
   let tips = new Map();
   /** Each moves one element to where the clock and the width put it. */
   let placers = [];
-  /** The chart's root, per lane its row group, and the ended calls behind each path. */
+  /** The chart's root, per lane its row group, and the ended calls (or tasks) behind each path. */
   let root;
   let laneGroups = new Map();
-  const pathCalls = new WeakMap();
+  const pathItems = new WeakMap();
   let drawnWidth = 0;
   /** How many times the chart was built: a model that did not change must not add to it. */
   let renders = 0;
@@ -105,30 +111,33 @@
   });
   host.postMessage({ type: 'ready' });
 
-  /** The view with every call's id replaced by the call; undefined if one is unknown here. */
+  /** The view with every call's and task's id replaced by the item; undefined if one is unknown here. */
   function unpack(wire) {
-    const kept = new Map();
+    const keptCalls = new Map();
+    const keptTasks = new Map();
     let complete = true;
-    const resolve = (list) =>
-      list.map((item) => {
-        const call = typeof item === 'number' ? calls.get(item) : item;
-        if (!call) {
+    const resolve = (list, known, kept) =>
+      list.map((entry) => {
+        const item = typeof entry === 'number' ? known.get(entry) : entry;
+        if (!item) {
           complete = false;
-        } else if (!call.open) {
-          kept.set(call.id, call);
+        } else if (!item.open) {
+          kept.set(item.id, item);
         }
-        return call;
+        return item;
       });
     const lanes = wire.lanes.map((lane) => ({
       ...lane,
-      waits: resolve(lane.waits),
-      threads: lane.threads.map((thread) => ({ ...thread, waits: resolve(thread.waits) })),
+      waits: resolve(lane.waits, calls, keptCalls),
+      threads: lane.threads.map((thread) => ({ ...thread, waits: resolve(thread.waits, calls, keptCalls) })),
+      tasks: resolve(lane.tasks, tasks, keptTasks),
     }));
     if (!complete) {
       return undefined;
     }
     // The extension forgets what this view does not name; so does the page.
-    calls = kept;
+    calls = keptCalls;
+    tasks = keptTasks;
     return { ...wire, lanes };
   }
 
@@ -291,6 +300,7 @@
       placers.push(() => span(rect, segment.from, endOf(segment)));
     });
     drawCalls(row, lane.waits, BAR_TOP, BAR);
+    drawTasks(row, lane.tasks);
     if (lane.reapedAt !== undefined && lane.reapedTitle) {
       const line = withTip(svg('line', { class: 'reaped', y1: BAR_TOP - 3, y2: BAR_TOP + BAR + 3 }), `${lane.key}/reaped`, lane.reapedTitle);
       row.append(line);
@@ -355,15 +365,7 @@
   function drawCalls(row, waits, top, height) {
     const ended = waits.filter((wait) => !wait.open);
     if (ended.length) {
-      // Their hover texts are looked up among the calls kept, not copied: there can be 40,000.
-      const path = svg('path', { class: 'waits', d: callsPath(ended, top + 0.5, height - 1), 'data-count': ended.length, 'data-tip-id': '' });
-      pathCalls.set(path, ended);
-      row.append(path);
-      placers.push(() => {
-        const { start } = view;
-        const { end } = view.clock;
-        path.setAttribute('transform', `translate(${x(start)} 0) scale(${(x(end) - x(start)) / Math.max(end - start, 1)} 1)`);
-      });
+      endedPath(row, 'waits', ended, '', top, height);
     }
     for (const wait of waits.filter((w) => w.open)) {
       const rect = withTip(svg('rect', { class: 'wait wait-open', y: top, height, 'data-call': wait.call }), wait.id, wait.title);
@@ -372,13 +374,48 @@
     }
   }
 
-  /** One rectangle per call, in milliseconds since the run started (to a tenth: shorter text). */
-  function callsPath(waits, top, height) {
+  /**
+   * A pool worker's tasks on a strip under its bar, as its calls are drawn: the ended
+   * ones as one path per outcome (done, raised, lost with its worker), the running one
+   * as a rectangle that grows with the clock.
+   */
+  function drawTasks(row, laneTasks) {
+    for (const outcome of ['done', 'failed', 'lost']) {
+      const ended = laneTasks.filter((task) => !task.open && task.outcome === outcome);
+      if (ended.length) {
+        endedPath(row, `tasks tasks-${outcome}`, ended, 'task/', TASK_TOP, TASK_HEIGHT);
+      }
+    }
+    for (const task of laneTasks.filter((t) => t.open)) {
+      const rect = withTip(svg('rect', { class: `task task-${task.outcome}`, y: TASK_TOP, height: TASK_HEIGHT }), `task/${task.id}`, task.title);
+      row.append(rect);
+      placers.push(() => span(rect, task.from, endOf(task)));
+    }
+  }
+
+  /**
+   * Ended stretches (calls or tasks, in time order) as one path. Their hover texts are
+   * looked up among the items kept, not copied: there can be 40,000; `prefix` tells
+   * which items (`task/` for tasks).
+   */
+  function endedPath(row, className, items, prefix, top, height) {
+    const path = svg('path', { class: className, d: stretchesPath(items, top + 0.5, height - 1), 'data-count': items.length, 'data-tip-id': '' });
+    pathItems.set(path, { items, prefix });
+    row.append(path);
+    placers.push(() => {
+      const { start } = view;
+      const { end } = view.clock;
+      path.setAttribute('transform', `translate(${x(start)} 0) scale(${(x(end) - x(start)) / Math.max(end - start, 1)} 1)`);
+    });
+  }
+
+  /** One rectangle per stretch, in milliseconds since the run started (to a tenth: shorter text). */
+  function stretchesPath(items, top, height) {
     const tenths = (ms) => Math.round(ms * 10) / 10;
-    return waits
-      .map((wait) => {
-        const from = tenths(wait.from - view.start);
-        const width = tenths(wait.to - wait.from);
+    return items
+      .map((item) => {
+        const from = tenths(item.from - view.start);
+        const width = tenths(item.to - item.from);
         return `M${from},${top}h${width}v${height}h${-width}z`;
       })
       .join('');
@@ -437,26 +474,26 @@
     }
   }
 
-  /** What the pointer is over: an element's id, or on a path of ended calls, the call nearest it. */
+  /** What the pointer is over: an element's id, or on a path of ended calls or tasks, the one nearest it. */
   function pointAt(event) {
     const target = /** @type {Element} */ (event.target).closest('[data-tip-id]');
-    const ended = target && pathCalls.get(target);
+    const ended = target && pathItems.get(target);
     let id = target ? target.getAttribute('data-tip-id') || '' : '';
     if (ended && root) {
       // Lanes move only up and down: the chart's x is the path's.
-      id = nearestCall(ended, event.clientX - root.getBoundingClientRect().left);
+      id = nearestItem(ended, event.clientX - root.getBoundingClientRect().left);
     }
     hover = { id, x: event.clientX, y: event.clientY };
     showTip();
   }
 
-  /** The id of the ended call drawn under x (calls are in time order), or of one within NEAR pixels. */
-  function nearestCall(waits, where) {
+  /** The hover id of the ended item drawn under x (items are in time order), or of one within NEAR pixels. */
+  function nearestItem({ items, prefix }, where) {
     let low = 0;
-    let high = waits.length - 1;
+    let high = items.length - 1;
     while (low < high) {
       const middle = (low + high + 1) >> 1;
-      if (x(waits[middle].from) <= where) {
+      if (x(items[middle].from) <= where) {
         low = middle;
       } else {
         high = middle - 1;
@@ -464,20 +501,26 @@
     }
     let best = '';
     let distance = NEAR;
-    for (const wait of waits.slice(Math.max(0, low - 1), low + 2)) {
-      const left = x(wait.from);
-      const right = Math.max(x(wait.to), left + 1);
+    for (const item of items.slice(Math.max(0, low - 1), low + 2)) {
+      const left = x(item.from);
+      const right = Math.max(x(item.to), left + 1);
       const off = where < left ? left - where : where > right ? where - right : 0;
       if (off <= distance) {
         distance = off;
-        best = String(wait.id);
+        best = `${prefix}${item.id}`;
       }
     }
     return best;
   }
 
+  /** The words of an ended call or task, kept apart from the tips of elements drawn. */
+  function endedTitle(id) {
+    const item = id.startsWith('task/') ? tasks.get(Number(id.slice('task/'.length))) : calls.get(Number(id));
+    return item && item.title;
+  }
+
   function showTip() {
-    const text = hover.id ? (tips.get(hover.id) ?? calls.get(Number(hover.id))?.title) : undefined;
+    const text = hover.id ? (tips.get(hover.id) ?? endedTitle(hover.id)) : undefined;
     if (text === undefined) {
       tip.hidden = true;
       return;

@@ -1,4 +1,4 @@
-import { summarizePool } from '../core/model/pools';
+import { gatherPools, summarizePool } from '../core/model/pools';
 import { PoolRecord, ProcessRecord, RunRecord } from '../core/model/processRecord';
 import { buildProcessTree, ProcessTreeNode } from '../core/model/processTree';
 import { poolDescription } from '../core/present/poolText';
@@ -6,28 +6,15 @@ import { processDescription, runStateText } from '../core/present/processText';
 
 type Row = { readonly node: ProcessTreeNode } | { readonly pool: PoolRecord; readonly workers: ProcessTreeNode[] };
 
-/**
- * A parent's rows: its children in start order, except that a pool's workers
- * are gathered on one row for their pool, where its first worker would be.
- */
 function rowsOf(nodes: readonly ProcessTreeNode[], pools: ReadonlyMap<string, PoolRecord>): Row[] {
-  const rows: Row[] = [];
-  const poolRows = new Map<string, { pool: PoolRecord; workers: ProcessTreeNode[] }>();
-  for (const node of nodes) {
-    const pool = node.record.poolId === undefined ? undefined : pools.get(node.record.poolId);
-    if (!pool) {
-      rows.push({ node });
-      continue;
-    }
-    let row = poolRows.get(pool.id);
-    if (!row) {
-      row = { pool, workers: [] };
-      poolRows.set(pool.id, row);
-      rows.push(row);
-    }
-    row.workers.push(node);
-  }
-  return rows;
+  const nodeOf = new Map(nodes.map((node) => [node.record, node]));
+  const poolOf = (record: ProcessRecord) => (record.poolId === undefined ? undefined : pools.get(record.poolId));
+  return gatherPools(
+    nodes.map((node) => node.record),
+    poolOf,
+  ).map((row) =>
+    'key' in row ? { node: nodeOf.get(row)! } : { pool: row, workers: nodes.filter((node) => poolOf(node.record) === row) },
+  );
 }
 
 /** The final tree as the CLI prints it to stderr. */

@@ -30,6 +30,10 @@ export const settings = {
   get showThreads(): boolean {
     return config().get<boolean>('showThreads', false);
   },
+  /** Pool workers report a short text of each task's arguments; read when a run starts. */
+  get showTaskArguments(): boolean {
+    return config().get<boolean>('showTaskArguments', true);
+  },
   get stopGraceMs(): number {
     return config().get<number>('stopGraceMs', 2000);
   },

@@ -103,6 +103,7 @@ test('§9: the terminate request is a mark, the exit is −15 SIGTERM, and the l
     ],
     waits: [],
     threads: [],
+    tasks: [],
     marks: [{ kind: 'signal', time: T + 110, signal: 'SIGTERM', by: 100 }],
     exit: { time: T + 130, code: -15, signal: 'SIGTERM' },
   });

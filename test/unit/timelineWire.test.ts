@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { ProcessRecord, RunRecord, WaitSpan } from '../../src/core/model/processRecord';
 import { plainText } from '../../src/core/present/processText';
 import { presentTimeline } from '../../src/core/timeline/timelineView';
-import { WaitsSent, WireView } from '../../src/core/timeline/timelineWire';
+import { TimelineSent, WireView } from '../../src/core/timeline/timelineWire';
 
 const T = 1_700_000_000_000;
 const run: RunRecord = { id: 'r', command: ['python3', 'main.py'], cwd: '/', startedAt: T, state: 'live' };
@@ -55,7 +55,7 @@ const shapes = (view: WireView) => ({
 
 test('an ended call is sent in full once, then as its id; an open one always in full', () => {
   const record = worker();
-  const sent = new WaitsSent();
+  const sent = new TimelineSent();
   const first = sent.pack(present([record]));
   assert.deepEqual(shapes(first), { main: ['full', 'full', 'full', 'open'], helper: ['full'] });
   assert.deepEqual(first.lanes[0].waits[0], present([record]).lanes[0].waits[0], 'in full: the call as presented');
@@ -71,7 +71,7 @@ test('an ended call is sent in full once, then as its id; an open one always in 
 
 test('a page loaded anew gets everything; a call the model forgot is forgotten, and sent in full if named again', () => {
   const record = worker();
-  const sent = new WaitsSent();
+  const sent = new TimelineSent();
   sent.pack(present([record]));
   sent.reset();
   assert.deepEqual(shapes(sent.pack(present([record]))), { main: ['full', 'full', 'full', 'open'], helper: ['full'] });

@@ -188,22 +188,22 @@ export function summarizePool(pool: PoolRecord, records: readonly ProcessRecord[
   };
 }
 
-/** A parent's children, its pools' workers gathered under their pool. */
-export interface PoolGroups {
-  readonly pools: ReadonlyArray<{ readonly pool: PoolRecord; readonly workers: ProcessRecord[] }>;
-  readonly others: ProcessRecord[];
-}
-
-export function groupByPool(children: readonly ProcessRecord[], pools: readonly PoolRecord[]): PoolGroups {
-  const byId = new Map(pools.map((pool) => [pool.id, { pool, workers: [] as ProcessRecord[] }]));
-  const others: ProcessRecord[] = [];
+/**
+ * A parent's rows: its children in start order, except that a pool's workers
+ * are gathered on one row for their pool (`poolOf` gives it, the same for
+ * each of its workers), where its first worker would be.
+ */
+export function gatherPools<P>(children: readonly ProcessRecord[], poolOf: (record: ProcessRecord) => P | undefined): Array<ProcessRecord | P> {
+  const rows: Array<ProcessRecord | P> = [];
+  const placed = new Set<P>();
   for (const child of children) {
-    const group = child.poolId === undefined ? undefined : byId.get(child.poolId);
-    if (group) {
-      group.workers.push(child);
-    } else {
-      others.push(child);
+    const pool = poolOf(child);
+    if (pool === undefined) {
+      rows.push(child);
+    } else if (!placed.has(pool)) {
+      placed.add(pool);
+      rows.push(pool);
     }
   }
-  return { pools: [...byId.values()].filter((group) => group.workers.length > 0), others };
+  return rows;
 }

@@ -74,12 +74,12 @@ export class ProcessModel extends EventEmitter<ProcessModelEvents> {
     return this.store.all();
   }
 
-  /** The newest record of this pid in the run, whatever its state. */
   /** The process pools the run's processes created, oldest first. */
   poolsOf(runId: string): PoolRecord[] {
     return this.store.poolsOf(runId);
   }
 
+  /** The newest record of this pid in the run, whatever its state. */
   find(runId: string, pid: number): ProcessRecord | undefined {
     return this.store.find(runId, pid);
   }

@@ -35,8 +35,12 @@ export function workerTaskText(record: ProcessRecord, now: number | undefined, t
   return parts.join(' · ');
 }
 
-/** `3 workers · 12/20 done · 1 failed · 4 running`: a pool's row. */
-export function poolDescription(summary: PoolSummary, t: Translate = plainText): string {
+/**
+ * `3 workers · 12/20 done · 4 running · 1 failed`: a pool's row. With `now`,
+ * how long its longest running task has run (`4 running, longest 12.0 s`):
+ * a task that never ends shows on the pool even when its workers are folded away.
+ */
+export function poolDescription(summary: PoolSummary, t: Translate = plainText, now?: number): string {
   const total = summary.workers.length;
   const exited = total - summary.alive;
   const parts = [summary.alive === 1 ? t('1 worker') : t('{0} workers', summary.alive)];
@@ -47,7 +51,10 @@ export function poolDescription(summary: PoolSummary, t: Translate = plainText):
     parts[0] += ` (${t('{0} exited', exited)})`;
   }
   parts.push(t('{0}/{1} done', summary.done, summary.submitted));
-  if (summary.running) {
+  const since = now === undefined ? undefined : firstRunningSince(summary.workers);
+  if (summary.running && since !== undefined) {
+    parts.push(t('{0} running, longest {1}', summary.running, formatDuration(Math.max(0, now! - since))));
+  } else if (summary.running) {
     parts.push(t('{0} running', summary.running));
   }
   if (summary.failed) {
@@ -57,6 +64,12 @@ export function poolDescription(summary: PoolSummary, t: Translate = plainText):
     parts.push(t('{0} lost', summary.lost));
   }
   return parts.join(' · ');
+}
+
+/** When the longest running task of these workers began. */
+function firstRunningSince(workers: readonly ProcessRecord[]): number | undefined {
+  const starts = workers.flatMap((worker) => (isAlive(worker) && worker.tasks?.current ? [worker.tasks.current.startedAt] : []));
+  return starts.length ? Math.min(...starts) : undefined;
 }
 
 /** `ValueError ×2, KeyError ×1`: what the failed calls raised. */
@@ -77,7 +90,7 @@ export function poolDetails(summary: PoolSummary, creator: ProcessRecord | undef
     [t('Running'), String(summary.running)],
     [t('Done'), String(summary.done)],
     [t('Failed'), summary.failed ? `${summary.failed} (${errorsText(summary.errors) ?? '?'})` : '0'],
-    [t('Lost'), summary.lost ? t('{0} calls whose worker died running them: their results never come', summary.lost) : undefined],
+    [t('Lost'), summary.lost === 1 ? t('1 call whose worker died running it: its result never comes') : summary.lost ? t('{0} calls whose worker died running them: their results never come', summary.lost) : undefined],
   ];
 }
 

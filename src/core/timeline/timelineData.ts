@@ -1,8 +1,10 @@
 import { Diagnosis, diagnoseRun } from '../diagnosis/deadlocks';
 import { isAlive, JoinSpan, ProcessKind, ProcessRecord, ProcessState, RunRecord } from '../model/processRecord';
 import { buildProcessTree, ProcessTreeNode } from '../model/processTree';
+import { tasksOf, TimelineTask } from './timelineTasks';
 import { LaneSpan, threadLanes, TimelineThread, TimelineWait, waitsByThread } from './timelineWaits';
 
+export type { TimelineTask } from './timelineTasks';
 export type { TimelineThread, TimelineWait } from './timelineWaits';
 
 /**
@@ -59,6 +61,8 @@ export interface TimelineLane {
   readonly waits: readonly TimelineWait[];
   /** Its other threads: only when asked for, else none. */
   readonly threads: readonly TimelineThread[];
+  /** A pool worker's tasks, oldest first: drawn beside its blocked calls, not over them. */
+  readonly tasks: readonly TimelineTask[];
   readonly marks: readonly TimelineMark[];
   readonly exit?: TimelineExit;
 }
@@ -129,6 +133,7 @@ function laneOf(record: ProcessRecord, depth: number, records: readonly ProcessR
     segments: segmentsOf(record, records, span, run),
     waits: main,
     threads: options.threads ? threadLanes(record, span, byThread) : [],
+    tasks: tasksOf(record, span),
     marks: record.signalsRequested.map(({ signal, by, time }) => ({ kind: 'signal', time, signal, by })),
     exit:
       ended && record.endedAt !== undefined && record.exitCode !== undefined

@@ -2,8 +2,10 @@ import { ProcessKind, ProcessRecord, RunRecord } from '../model/processRecord';
 import { formatDuration, formatExitCode, processDescription, runStateText, stateText, Translate, zombieText } from '../present/processText';
 import { buildTimeline, TimelineLane, TimelineMark, TimelineOptions, TimelineSegment } from './timelineData';
 import { at, stretch } from './timeText';
+import { presentTask, TaskView } from './tasksView';
 import { presentProblem, presentThread, presentWait, ProblemView, ThreadView, WaitView } from './waitsView';
 
+export type { TaskView } from './tasksView';
 export type { ProblemView, ThreadView, WaitView } from './waitsView';
 
 type Titled<T> = T & { readonly title: string };
@@ -12,10 +14,11 @@ type Titled<T> = T & { readonly title: string };
 export type SegmentView = Titled<TimelineSegment> & { readonly id: string };
 
 /** A lane with every word the webview shows for it: the webview itself has no words of its own. */
-export interface LaneView extends Omit<TimelineLane, 'segments' | 'marks' | 'waits' | 'threads'> {
+export interface LaneView extends Omit<TimelineLane, 'segments' | 'marks' | 'waits' | 'threads' | 'tasks'> {
   readonly segments: readonly SegmentView[];
   readonly waits: readonly WaitView[];
   readonly threads: readonly ThreadView[];
+  readonly tasks: readonly TaskView[];
   readonly marks: ReadonlyArray<Titled<TimelineMark>>;
   /** `PID 4711`. */
   readonly pidText: string;
@@ -35,7 +38,7 @@ export interface AxisTick {
 }
 
 export interface LegendEntry {
-  readonly kind: TimelineSegment['kind'] | 'blocked' | 'signal' | 'reaped';
+  readonly kind: TimelineSegment['kind'] | 'blocked' | 'signal' | 'reaped' | 'task' | 'task-failed' | 'task-lost';
   readonly label: string;
 }
 
@@ -47,7 +50,10 @@ export interface TimelineClock {
   /** Now while the run is live: every open stretch ends here. */
   readonly end: number;
   readonly axis: readonly AxisTick[];
-  /** The titles of the open stretches, which say how long they have lasted: segments by their id, calls by theirs. */
+  /**
+   * The titles of the open stretches, which say how long they have lasted:
+   * segments by their id, calls by theirs, tasks by `task/` and theirs.
+   */
   readonly open: ReadonlyArray<{ readonly id: string | number; readonly title: string }>;
   /** Deadlocks found now: one is named only once its wait has lasted a while. */
   readonly problems: readonly ProblemView[];
@@ -114,6 +120,7 @@ export function presentTimeline(
       })),
       waits: lane.waits.map((wait) => presentWait(wait, t)),
       threads: lane.threads.map((thread, k) => presentThread(thread, lane.key, k, t)),
+      tasks: lane.tasks.map((task) => presentTask(task, t)),
       marks: lane.marks.map((mark) => ({ ...mark, title: t('{0} asked for by {1} at {2}', mark.signal, asker(mark.by), at(mark.time)) })),
       pidText: t('PID {0}', lane.pid),
       label: `${lane.name}, ${description}`,
@@ -151,6 +158,14 @@ export function presentTimeline(
       { kind: 'zombie', label: t('zombie (not joined)') },
       { kind: 'signal', label: t('terminate or kill asked for') },
       { kind: 'reaped', label: t('exit code collected') },
+      // Only for a run with a process pool: most runs have none.
+      ...(lanes.some((lane) => lane.tasks.length)
+        ? ([
+            { kind: 'task', label: t('pool task') },
+            { kind: 'task-failed', label: t('pool task that raised') },
+            { kind: 'task-lost', label: t('pool task lost: its worker died') },
+          ] as const)
+        : []),
     ],
     lanes,
     chartLabel: t('Timeline of {0}', label),
@@ -165,6 +180,7 @@ function openTitles(lanes: readonly LaneView[]): TimelineClock['open'] {
     lane.segments.forEach(add);
     lane.waits.forEach(add);
     lane.threads.forEach((thread) => thread.waits.forEach(add));
+    lane.tasks.forEach((task) => task.open && open.push({ id: `task/${task.id}`, title: task.title }));
   }
   return open;
 }

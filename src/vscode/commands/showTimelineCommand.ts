@@ -3,7 +3,7 @@ import { ProcessModel } from '../../core/model/processModel';
 import { ProcessRecord, RunRecord } from '../../core/model/processRecord';
 import { CommandIds } from '../constants';
 import { pickRun } from './pickers';
-import { isRun } from '../views/processesView';
+import { isRun } from '../views/processRows';
 import { TimelinePanels } from '../timeline/timelinePanel';
 
 /** Show Timeline: of a run, of a process's run, of a run id, or of a run picked from a list. */

@@ -4,7 +4,7 @@ import { isAlive, ProcessRecord, RunRecord } from '../../core/model/processRecor
 import { processDescription } from '../../core/present/processText';
 import { CommandIds } from '../constants';
 import { StacksDocuments, STACKS_SCHEME, StacksTarget } from '../stacks/stacksDocuments';
-import { isRun } from '../views/processesView';
+import { isRun } from '../views/processRows';
 
 const t = vscode.l10n.t;
 

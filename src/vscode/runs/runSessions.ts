@@ -63,7 +63,7 @@ export class RunSessions implements vscode.Disposable {
     }
     let run: LaunchedRun;
     try {
-      run = await this.tracker.start({ command: request.command, cwd: request.cwd, stdio: 'pipe' });
+      run = await this.tracker.start({ command: request.command, cwd: request.cwd, stdio: 'pipe', taskArguments: settings.showTaskArguments });
     } catch (error) {
       const message = error instanceof LaunchError ? error.message : String(error);
       this.log.error(`could not start ${request.command.join(' ')}: ${message}`);

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { TimelineView } from '../../core/timeline/timelineView';
-import { WaitsSent } from '../../core/timeline/timelineWire';
+import { TimelineSent } from '../../core/timeline/timelineWire';
 import { timelineHtml } from './timelineHtml';
 
 /** One lane as the webview drew it, read back from its DOM (not from what it was sent). */
@@ -76,7 +76,7 @@ export class RunTimeline implements vscode.Disposable {
   private view: TimelineView | undefined;
   /** The model changed since the webview last got the whole view. */
   private stale = true;
-  private readonly sent = new WaitsSent();
+  private readonly sent = new TimelineSent();
   private lastPost = 0;
   /** How long the webview took to draw the last whole view. */
   private drawMs = 0;

@@ -1,10 +1,12 @@
 import * as vscode from 'vscode';
 import { Diagnosis } from '../../core/diagnosis/deadlocks';
 import { describeExitCode } from '../../core/present/exitCodeText';
-import { isAlive, isConfirmed, ProcessRecord, RunRecord } from '../../core/model/processRecord';
+import { isAlive, isConfirmed, PoolRecord, ProcessRecord, RunRecord } from '../../core/model/processRecord';
 import { currentWait, liveThreads } from '../../core/model/threadsAndWaits';
+import { helperPurpose } from '../../core/present/poolText';
 import { formatDuration, formatExitCode, processDescription, runStateText } from '../../core/present/processText';
 import { diagnosisText, NameOf, waitText } from '../../core/present/waitText';
+import { since, workerDetails } from './poolRows';
 import { processUri } from './processDecorations';
 import { shortSite } from './threadRows';
 
@@ -75,14 +77,15 @@ export interface TooltipContext {
   /** Its deadlocks (RunDiagnoses). */
   readonly diagnoses: readonly Diagnosis[];
   readonly nameOf: NameOf;
+  /** For a pool's worker: its pool, and the process that created it. */
+  readonly pool?: { readonly record: PoolRecord; readonly creator: ProcessRecord | undefined };
 }
 
 /** Every field, for the hover: resolved only when a person hovers, so it costs nothing per update. */
-export function processTooltip(record: ProcessRecord, { parent, now, diagnoses, nameOf }: TooltipContext): vscode.MarkdownString {
+export function processTooltip(record: ProcessRecord, { parent, now, diagnoses, nameOf, pool }: TooltipContext): vscode.MarkdownString {
   const wait = currentWait(record);
   const joinedAt = record.state === 'joining' ? record.joins.at(-1)?.enteredAt : undefined;
-  const since = (time: number | undefined) =>
-    time !== undefined ? `${new Date(time).toLocaleTimeString()} (${formatDuration(Math.max(0, now - time))})` : undefined;
+  const sinceThen = (time: number | undefined) => (time !== undefined ? since(time, now) : undefined);
   const problems = diagnoses.map((d) => diagnosisText(d, nameOf, t));
   const rows: Array<[string, string | undefined]> = [
     ...problems.flatMap(({ problem, fix }): Array<[string, string]> => [
@@ -94,10 +97,12 @@ export function processTooltip(record: ProcessRecord, { parent, now, diagnoses, 
     [t('OS parent now'), record.ppid !== undefined && record.ppid !== record.parentPid ? `PID ${record.ppid}` : undefined],
     [t('Name'), record.formerNames.length ? `${record.name} (${t('was')} ${record.formerNames.join(', ')})` : record.name],
     [t('Kind'), kindText(record)],
+    [t('Role'), helperPurpose(record, t)],
     [t('Daemon'), record.kind === 'mp-child' ? (record.daemon ? t('yes') : t('no')) : undefined],
     [t('Start method'), record.startMethod],
     [t('Target'), record.target ? `${record.target.name}${record.target.file ? ` (${shortSite(record.target)})` : ''}` : undefined],
     [t('Started at'), shortSite(record.startSite)],
+    ...workerDetails(record, pool?.record, pool?.creator, now, t),
     [t('Command line'), record.commandLine?.join(' ')],
     [t('Python'), record.pythonVersion],
     [t('Started'), record.startedAt ? new Date(record.startedAt).toLocaleTimeString() : undefined],
@@ -108,9 +113,9 @@ export function processTooltip(record: ProcessRecord, { parent, now, diagnoses, 
     [t('Memory'), record.rssBytes !== undefined ? `${(record.rssBytes / 1048576).toFixed(1)} MiB` : undefined],
     [t('Orphan'), record.orphan ? t('its parent ended first') : undefined],
     [t('Exiting'), record.state === 'exiting' ? exitingText(record) : undefined],
-    [t('Joining since'), since(joinedAt)],
+    [t('Joining since'), sinceThen(joinedAt)],
     [t('Waiting'), wait ? waitText(wait, t) : undefined],
-    [t('Waiting since'), since(wait?.enteredAt)],
+    [t('Waiting since'), sinceThen(wait?.enteredAt)],
     [t('Called at'), shortSite(wait?.site)],
     [t('Threads'), threadsText(record)],
     [t('Not confirmed'), isAlive(record) && !isConfirmed(record) ? t('the OS has not shown it inside this run yet: ProcLens will not signal it') : undefined],

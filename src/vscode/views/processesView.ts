@@ -1,23 +1,15 @@
 import * as vscode from 'vscode';
 import { ProcessModel } from '../../core/model/processModel';
-import { isAlive, ProcessRecord, RunRecord, ThreadRecord } from '../../core/model/processRecord';
-import { buildProcessTree, ProcessTreeNode } from '../../core/model/processTree';
-import { currentWait } from '../../core/model/threadsAndWaits';
-import { matchesFilter, ProcessFilter } from '../../core/filter/processFilter';
+import { isAlive, PoolRecord, ProcessRecord, RunRecord } from '../../core/model/processRecord';
+import { ProcessFilter } from '../../core/filter/processFilter';
 import { settings } from '../settings';
-import { countTreeItem, DetailNode, diagnosisTooltip, diagnosisTreeItem, ThreadNode, threadTooltip, threadTreeItem } from './detailItems';
+import { countTreeItem, diagnosisTooltip, diagnosisTreeItem, threadTooltip, threadTreeItem } from './detailItems';
+import { poolTooltip, poolTreeItem } from './poolItems';
+import { PoolNode, PoolRow, poolRow } from './poolRows';
 import { processTooltip, processTreeItem, runTreeItem } from './processItems';
-import { diagnosisId, RunDiagnoses } from './runDiagnoses';
-import { blockedSince, showsDuration, threadRows } from './threadRows';
-
-/**
- * A node of the Processes view: a run, one of its processes (the model's own
- * objects), or a row under a process: a thread, a count of threads, a deadlock.
- */
-export type ProcessesNode = RunRecord | ProcessRecord | DetailNode;
-
-export const isRun = (node: ProcessesNode): node is RunRecord => 'command' in node;
-export const isDetail = (node: ProcessesNode): node is DetailNode => 'row' in node;
+import { isDetail, isPool, isRun, ProcessesNode, ProcessRows } from './processRows';
+import { RunDiagnoses } from './runDiagnoses';
+import { showsDuration } from './threadRows';
 
 /** How often rows that show a growing time (a wait, a join) are redrawn. */
 const TICK_MS = 1000;
@@ -35,19 +27,12 @@ export class ProcessesView implements vscode.TreeDataProvider<ProcessesNode>, vs
   private readonly diagnosesChanged = new vscode.EventEmitter<ProcessRecord[]>();
   /** The processes whose deadlocks appeared, changed or went (their rows' decorations change). */
   readonly onDidChangeDiagnoses = this.diagnosesChanged.event;
-  private forests = new Map<string, Map<string, ProcessTreeNode>>();
-  /** Per refresh: whether a process or something below it is shown. */
-  private visibility = new Map<string, boolean>();
-  private currentFilter: ProcessFilter | undefined;
+  private readonly rows: ProcessRows;
   private timer: NodeJS.Timeout | undefined;
   /** Keys of the processes with a row that shows a growing time. */
   private readonly ticking = new Set<string>();
   private ticker: NodeJS.Timeout | undefined;
   private shown = true;
-  private threadsShown = settings.showThreads;
-  /** One node per thread, for as long as the thread's record lives: the tree knows a row by its object. */
-  private readonly threadNodes = new WeakMap<ThreadRecord, ThreadNode>();
-  private threadCount = 0;
   /** Per process row: whether it was last drawn without children, and how often it has gained some. */
   private readonly rowShapes = new Map<string, { leaf: boolean; grown: number }>();
 
@@ -58,6 +43,7 @@ export class ProcessesView implements vscode.TreeDataProvider<ProcessesNode>, vs
     private readonly refreshMs = 50,
     private readonly now: () => number = Date.now,
   ) {
+    this.rows = new ProcessRows(model, diagnoses, () => settings.keepExited, settings.showThreads);
     model.on('change', ({ processes }) => {
       for (const record of processes) {
         const kept = this.model.get(record.key) !== undefined;
@@ -77,8 +63,8 @@ export class ProcessesView implements vscode.TreeDataProvider<ProcessesNode>, vs
 
   /** `proclens.showThreads`: the rows of threads under each process. */
   set showThreads(shown: boolean) {
-    if (shown !== this.threadsShown) {
-      this.threadsShown = shown;
+    if (shown !== this.rows.threadsShown) {
+      this.rows.threadsShown = shown;
       this.refresh();
     }
   }
@@ -89,6 +75,15 @@ export class ProcessesView implements vscode.TreeDataProvider<ProcessesNode>, vs
     this.tickWhileNeeded();
   }
 
+  get filter(): ProcessFilter | undefined {
+    return this.rows.filter;
+  }
+
+  set filter(filter: ProcessFilter | undefined) {
+    this.rows.filter = filter;
+    this.refresh();
+  }
+
   refreshSoon(): void {
     this.timer ??= setTimeout(() => this.refresh(), this.refreshMs);
   }
@@ -96,8 +91,7 @@ export class ProcessesView implements vscode.TreeDataProvider<ProcessesNode>, vs
   refresh(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
-    this.forests.clear();
-    this.visibility.clear();
+    this.rows.clear();
     this.updateDiagnoses();
     this.changed.fire(undefined);
   }
@@ -105,6 +99,9 @@ export class ProcessesView implements vscode.TreeDataProvider<ProcessesNode>, vs
   getTreeItem(node: ProcessesNode): vscode.TreeItem {
     if (isRun(node)) {
       return runTreeItem(node, this.runLabel(node));
+    }
+    if (isPool(node)) {
+      return poolTreeItem(node, this.poolRow(node));
     }
     if (isDetail(node)) {
       switch (node.row) {
@@ -126,12 +123,16 @@ export class ProcessesView implements vscode.TreeDataProvider<ProcessesNode>, vs
     if (isRun(node)) {
       return item;
     }
-    if (!isDetail(node)) {
+    if (isPool(node)) {
+      item.tooltip = poolTooltip(this.poolRow(node));
+    } else if (!isDetail(node)) {
+      const pool = node.poolId !== undefined ? this.model.poolsOf(node.runId).find((p) => p.id === node.poolId) : undefined;
       item.tooltip = processTooltip(node, {
         parent: node.parentKey ? this.model.get(node.parentKey) : undefined,
         now: this.now(),
         diagnoses: this.diagnoses.of(node),
         nameOf: this.diagnoses.nameOf(node.runId),
+        pool: pool && { record: pool, creator: this.creatorOf(pool) },
       });
     } else if (node.row === 'thread') {
       item.tooltip = threadTooltip(node.thread);
@@ -142,29 +143,11 @@ export class ProcessesView implements vscode.TreeDataProvider<ProcessesNode>, vs
   }
 
   getChildren(node?: ProcessesNode): ProcessesNode[] {
-    if (!node) {
-      return this.model.runs().sort((a, b) => b.startedAt - a.startedAt);
-    }
-    if (isRun(node)) {
-      const forest = this.forest(node.id);
-      const roots = [...forest.values()].filter((n) => !n.record.parentKey || !forest.has(n.record.parentKey));
-      return roots.map((n) => n.record).filter((r) => this.visible(r));
-    }
-    if (isDetail(node)) {
-      return [];
-    }
-    // The deadlock first: it is what a person looking at a stuck process came for.
-    return [...this.diagnosisNodes(node), ...this.threadNodesOf(node), ...this.childrenOf(node)];
+    return this.rows.childrenOf(node);
   }
 
   getParent(node: ProcessesNode): ProcessesNode | undefined {
-    if (isRun(node)) {
-      return undefined;
-    }
-    if (isDetail(node)) {
-      return node.process;
-    }
-    return (node.parentKey && this.model.get(node.parentKey)) || this.model.run(node.runId);
+    return this.rows.parentOf(node);
   }
 
   dispose(): void {
@@ -190,29 +173,17 @@ export class ProcessesView implements vscode.TreeDataProvider<ProcessesNode>, vs
     return shape.grown ? `${record.key}~${shape.grown}` : record.key;
   }
 
+  private poolRow(node: PoolNode): PoolRow {
+    const { pool } = node;
+    return poolRow(pool, this.model.processesOf(pool.runId), this.creatorOf(pool), this.now(), vscode.l10n.t);
+  }
+
+  private creatorOf(pool: PoolRecord): ProcessRecord | undefined {
+    return pool.creatorKey !== undefined ? this.model.get(pool.creatorKey) : undefined;
+  }
+
   private joiningName(record: ProcessRecord): string | undefined {
     return record.joiningPid !== undefined ? this.model.find(record.runId, record.joiningPid)?.name : undefined;
-  }
-
-  private diagnosisNodes(record: ProcessRecord): DetailNode[] {
-    return this.diagnoses.of(record).map((diagnosis) => ({ row: 'diagnosis', id: `${record.key}/${diagnosisId(diagnosis)}`, process: record, diagnosis }));
-  }
-
-  private threadNodesOf(record: ProcessRecord): DetailNode[] {
-    if (!this.threadsShown) {
-      return [];
-    }
-    return threadRows(record).map((row) => (row.row === 'thread' ? this.threadNode(record, row.thread) : { ...row, process: record }));
-  }
-
-  private threadNode(record: ProcessRecord, thread: ThreadRecord): ThreadNode {
-    let node = this.threadNodes.get(thread);
-    if (!node) {
-      // A counter, not the thread id: Python reuses a thread id once its thread has ended.
-      node = { row: 'thread', id: `${record.key}/thread-${++this.threadCount}`, process: record, thread };
-      this.threadNodes.set(thread, node);
-    }
-    return node;
   }
 
   private updateDiagnoses(): ProcessRecord[] {
@@ -245,61 +216,13 @@ export class ProcessesView implements vscode.TreeDataProvider<ProcessesNode>, vs
         this.ticking.delete(key);
         continue;
       }
-      // A joining process's row names the child, not a time; its main thread's row has the time.
-      if (record.state !== 'joining' && currentWait(record)) {
-        rows.push(record);
-      }
-      if (this.threadsShown) {
-        rows.push(...record.threads.filter((thread) => blockedSince(record, thread) !== undefined).map((thread) => this.threadNode(record, thread)));
-      }
+      rows.push(...this.rows.growingRows(record));
     }
     this.tickWhileNeeded();
     if (rows.length) {
-      this.changed.fire(rows);
+      // Once each: a pool with four workers busy is one row to redraw.
+      this.changed.fire([...new Set(rows)]);
     }
-  }
-
-  private childrenOf(record: ProcessRecord): ProcessRecord[] {
-    return (this.forest(record.runId).get(record.key)?.children ?? []).map((n) => n.record).filter((r) => this.visible(r));
-  }
-
-  get filter(): ProcessFilter | undefined {
-    return this.currentFilter;
-  }
-
-  set filter(filter: ProcessFilter | undefined) {
-    this.currentFilter = filter;
-    this.refresh();
-  }
-
-  /**
-   * Shown when it passes the filter (and, with keepExited off, is not exited),
-   * or when something below it is shown: the tree keeps its shape.
-   */
-  private visible(record: ProcessRecord): boolean {
-    let shown = this.visibility.get(record.key);
-    if (shown === undefined) {
-      const passes = (settings.keepExited || record.state !== 'exited') && (!this.currentFilter || matchesFilter(record, this.currentFilter));
-      shown = passes || (this.forest(record.runId).get(record.key)?.children ?? []).some((n) => this.visible(n.record));
-      this.visibility.set(record.key, shown);
-    }
-    return shown;
-  }
-
-  /** The run's tree, built once per refresh: key → node. */
-  private forest(runId: string): Map<string, ProcessTreeNode> {
-    let nodes = this.forests.get(runId);
-    if (!nodes) {
-      nodes = new Map();
-      const add = (list: ProcessTreeNode[]) =>
-        list.forEach((n) => {
-          nodes!.set(n.record.key, n);
-          add(n.children);
-        });
-      add(buildProcessTree(this.model.processesOf(runId)));
-      this.forests.set(runId, nodes);
-    }
-    return nodes;
   }
 }
 

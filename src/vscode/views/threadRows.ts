@@ -4,6 +4,7 @@ import { isAlive, ProcessRecord, ThreadRecord } from '../../core/model/processRe
 import { liveThreads } from '../../core/model/threadsAndWaits';
 import { formatDuration, plainText, stateText, Translate } from '../../core/present/processText';
 import { siteText, waitText, waitWithDuration } from '../../core/present/waitText';
+import { runsTask } from './poolRows';
 
 /**
  * A server that starts a thread per request keeps every ended one in the
@@ -115,10 +116,12 @@ export function shortSite(site: { readonly file: string | null; readonly line: n
 }
 
 /**
- * Whether a row of this process shows a time that grows (a wait, a join):
- * only such rows are redrawn each second, so a quiet tree costs nothing.
+ * Whether a row of this process shows a time that grows (a wait, a join, a
+ * pool task): only such rows are redrawn each second, so a quiet tree costs nothing.
  */
 export function showsDuration(record: ProcessRecord): boolean {
   // Any thread's wait: its own row (when threads are shown) counts the time too.
-  return isAlive(record) && (record.state === 'joining' || record.threads.some((t) => t.waiting !== undefined && t.endedAt === undefined));
+  return (
+    isAlive(record) && (record.state === 'joining' || runsTask(record) || record.threads.some((t) => t.waiting !== undefined && t.endedAt === undefined))
+  );
 }

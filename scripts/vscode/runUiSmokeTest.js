@@ -38,6 +38,7 @@ const MINUS = '\u2212'; // exit codes below zero are shown with a typographic mi
 
 const S06 = { title: 'Start four processes', file: 's06_start_four_processes.py' };
 const STUCK = { title: 'A lock never released', file: 'stuck_lock.py' };
+const POOL = { title: 'Pool.map() over three workers', file: 'pool_map.py' };
 const S08 = { title: 'Start all, then join all', file: 's08_join_all.py' };
 const CHILDREN = ['Process-1', 'Process-2', 'Process-3', 'Process-4'];
 
@@ -514,6 +515,42 @@ function checks(state) {
           return b && /exited/.test(b.run.description) && !b.processes.some((r) => r.label.startsWith('Deadlock'));
         }, { timeoutMs: 30000 });
         log('Stop Run ended the stuck run; the warning row went with it');
+      },
+    },
+    {
+      name: `"${POOL.title}" (palette): a Pool row under MainProcess holds three workers, each saying what it runs; then its timeline`,
+      timeoutMs: 90000,
+      async run() {
+        const { page } = state;
+        await runPaletteCommandAndPick(page, 'ProcLens: Run Example', POOL.title, 30000);
+        const busy = await waitForRows(page, 'Processes', `a Pool row with three workers running slow_square in run ${POOL.file}`, (rows) => {
+          notePids(rows);
+          const b = runBlock(rows, POOL.file);
+          const main = b && b.processes.find((r) => r.label === 'MainProcess');
+          const pool = main && b.processes.find((r) => r.label === 'Pool' && r.level === main.level + 1 && /^3 workers · \d+\/12 done · \d running/.test(r.description));
+          const workers = pool && b.processes.filter((r) => /^ForkPoolWorker-\d$/.test(r.label) && r.level === pool.level + 1);
+          const running = workers && workers.filter((r) => /· running slow_square\(\d+\) · [\d.]+ m?s · \d+ done · daemon$/.test(r.description));
+          return running && workers.length === 3 && running.length >= 2 && { pool, running };
+        }, { timeoutMs: 60000 });
+        log(`the pool reads "${busy.pool.description}"; ${busy.running.map((r) => `${r.label} "${r.description}"`).join('; ')}`);
+        await widenSideBar(page, 520);
+        await moveMouseAway(page);
+        await screenshot(page, 'ui-08-pool.png');
+        const done = await waitForRows(page, 'Processes', `run ${POOL.file} finished with 12/12 done`, (rows) => {
+          const b = runBlock(rows, POOL.file);
+          const pool = b && b.processes.find((r) => r.label === 'Pool');
+          return b && /exited 0/.test(b.run.description) && pool && pool.description === '3 workers, all exited · 12/12 done' && pool;
+        }, { timeoutMs: 40000 });
+        log(`when the run ended the pool read "${done.description}"`);
+        const runRow = page.locator(rowsOf('Processes')).filter({ has: page.locator('.label-name', { hasText: POOL.file }) }).first();
+        await clickInlineAction(page, runRow, 'Show Timeline');
+        const chart = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+        await chart.locator('.lane .lane-name', { hasText: 'ForkPoolWorker-3' }).first().waitFor({ state: 'visible', timeout: 30000 });
+        const tasks = await chart.locator('.lane .tasks, .lane .task').count();
+        if (tasks < 3) throw new CheckFailed(`only ${tasks} task strip(s) drawn on the workers' lanes`);
+        log(`timeline: ${tasks} task strips on the workers' lanes`);
+        await moveMouseAway(page);
+        await screenshot(page, 'ui-09-pool-timeline.png');
       },
     },
   ];

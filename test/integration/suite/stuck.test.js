@@ -127,7 +127,8 @@ describe('why is it stuck', function () {
     const [, worker] = /^MainProcess \(PID \d+\) waits for results that (\w+-\d+) \(PID \d+\) will never send: it ended with exit code \u22129\.$/.exec(warning.item.label) ?? [];
     assert.ok(worker, warning.item.label);
     const dead = model().processesOf(runId).find((p) => p.name === worker);
-    assert.match(rowOf(dead).description, /^PID \d+ · exited \u22129 \(SIGKILL\) · daemon$/, 'a Pool worker is a daemon');
+    // A Pool worker is a daemon, and says which task it died running (map's chunks are of one item here).
+    assert.match(rowOf(dead).description, /^PID \d+ · exited \u22129 \(SIGKILL\) · died running square\(2\) · \d done · daemon$/);
   });
 
   it('stuck_threads, threads shown: each thread under its process with its name, daemon flag and wait', async () => {

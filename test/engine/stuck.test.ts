@@ -93,6 +93,9 @@ const EXPECTED: Record<string, (outcome: TracedOutcome) => void> = {
     const [diagnosis, ...more] = (summary as Process).diagnoses;
     assert.deepEqual(more, []);
     assert.deepEqual([diagnosis.kind, diagnosis.pid, diagnosis.workerPid, diagnosis.exitCode], ['pool-lost-worker', main.pid, dead[0].pid, -9]);
+    // Its tracer said which task it was running: map's chunks are of one item here.
+    assert.deepEqual(diagnosis.task, { function: 'square', args: '2', items: 1 });
+    assert.match(diagnosis.problem, / while running square\(2\)\.$/);
   },
   'stuck_threads.py': ({ summary }) => {
     const processes = byName(summary);

@@ -70,10 +70,26 @@ test('a Pool waiting while one of its workers died since: the worker is named wi
     record(102, { name: 'ForkPoolWorker-2', state: 'exited', exitCode: -9, signal: 'SIGKILL', endedAt: T + 10 }),
     record(103, { name: 'ForkPoolWorker-3', state: 'exited', exitCode: -9, endedAt: T - 10 }),
   ];
-  assert.deepEqual(diagnoseRun(records, LATER), [{ kind: 'pool-lost-worker', pid: 100, workerPid: 102, exitCode: -9, since: T + 10 }]);
+  assert.deepEqual(diagnoseRun(records, LATER), [{ kind: 'pool-lost-worker', pid: 100, workerPid: 102, exitCode: -9, since: T + 10, task: null }]);
   assert.equal(waitText(map), 'Pool.map() waiting for 2 results');
   records[2].exitCode = 0;
   assert.deepEqual(diagnoseRun(records, LATER), [], 'a worker retired by maxtasksperchild exits 0');
+});
+
+test("a worker that reported its tasks is blamed only if it died running one, which the warning names", () => {
+  const map = wait('pool', 'Pool.map', { on: '2 results' });
+  const span = { function: 'square', args: '2', items: 1, tasks: 1, startedAt: T + 5, endedAt: T + 10, failed: 0 };
+  const dead = record(102, { name: 'ForkPoolWorker-2', poolId: '100-1', state: 'exited', exitCode: -9, signal: 'SIGKILL', endedAt: T + 10 });
+  const records = [record(100, { waiting: map }), dead];
+  dead.tasks = { done: 1, failed: 0, errors: {}, spans: [{ ...span, lost: true }] };
+  const [found] = diagnoseRun(records, LATER);
+  assert.deepEqual(found, { kind: 'pool-lost-worker', pid: 100, workerPid: 102, exitCode: -9, since: T + 10, task: { function: 'square', args: '2', items: 1 } });
+  assert.equal(
+    diagnosisText(found, (pid) => `P${pid}`).problem,
+    'P100 waits for results that P102 will never send: it ended with exit code \u22129 while running square(2).',
+  );
+  dead.tasks = { done: 1, failed: 0, errors: {}, spans: [span] };
+  assert.deepEqual(diagnoseRun(records, LATER), [], 'killed between tasks, it lost nothing: the pool goes on with a new worker');
 });
 
 test('each wait in the words of the row', () => {

@@ -1,4 +1,4 @@
-import { isAlive, ProcessRecord } from '../model/processRecord';
+import { isAlive, ProcessRecord, TaskSpan } from '../model/processRecord';
 import { currentWait, liveThreads } from '../model/threadsAndWaits';
 import { WAIT_KINDS, WaitKind } from '../protocol/tracerEvents';
 
@@ -21,6 +21,8 @@ export type Diagnosis =
       readonly workerPid: number;
       readonly exitCode: number | null;
       readonly since: number;
+      /** The task it died running, as its tracer reported it; null when it did not say. */
+      readonly task: Pick<TaskSpan, 'function' | 'args' | 'items'> | null;
     };
 
 /**
@@ -93,14 +95,18 @@ function poolLostWorker(records: readonly ProcessRecord[], now: number): Diagnos
     const dead = records.find(
       (r) =>
         r.parentKey === waiter.key &&
-        POOL_WORKER.test(r.name) &&
+        (r.poolId !== undefined || POOL_WORKER.test(r.name)) &&
         !isAlive(r) &&
         r.exitCode !== 0 &&
         r.endedAt !== undefined &&
-        r.endedAt >= wait.enteredAt,
+        r.endedAt >= wait.enteredAt &&
+        // A worker that reported its tasks lost one only if it died running it; one that died idle lost nothing.
+        (r.tasks === undefined || r.tasks.spans.at(-1)?.lost === true),
     );
     if (dead) {
-      found.push({ kind: 'pool-lost-worker', pid: waiter.pid, workerPid: dead.pid, exitCode: dead.exitCode ?? null, since: dead.endedAt! });
+      const lost = dead.tasks?.spans.at(-1);
+      const task = lost ? { function: lost.function, args: lost.args, items: lost.items } : null;
+      found.push({ kind: 'pool-lost-worker', pid: waiter.pid, workerPid: dead.pid, exitCode: dead.exitCode ?? null, since: dead.endedAt!, task });
     }
   }
   return found;

@@ -1,5 +1,6 @@
 import { Diagnosis } from '../diagnosis/deadlocks';
 import { StackFrame, WaitSpan } from '../model/processRecord';
+import { taskCallText } from './poolText';
 import { formatDuration, formatExitCode, plainText, Translate } from './processText';
 
 /** `1.0 MB`, `64 KB`, `512 bytes`: sizes as a person reads them. */
@@ -76,12 +77,20 @@ export function diagnosisText(diagnosis: Diagnosis, nameOf: NameOf, t: Translate
       };
     case 'pool-lost-worker':
       return {
-        problem: t(
-          '{0} waits for results that {1} will never send: it ended with exit code {2}.',
-          nameOf(diagnosis.pid),
-          nameOf(diagnosis.workerPid),
-          diagnosis.exitCode === null ? '?' : formatExitCode(diagnosis.exitCode),
-        ),
+        problem: diagnosis.task
+          ? t(
+              '{0} waits for results that {1} will never send: it ended with exit code {2} while running {3}.',
+              nameOf(diagnosis.pid),
+              nameOf(diagnosis.workerPid),
+              diagnosis.exitCode === null ? '?' : formatExitCode(diagnosis.exitCode),
+              taskCallText(diagnosis.task, t),
+            )
+          : t(
+              '{0} waits for results that {1} will never send: it ended with exit code {2}.',
+              nameOf(diagnosis.pid),
+              nameOf(diagnosis.workerPid),
+              diagnosis.exitCode === null ? '?' : formatExitCode(diagnosis.exitCode),
+            ),
         fix: t('A Pool does not redo the task of a worker that died: find why it ended, or use ProcessPoolExecutor, which raises BrokenProcessPool.'),
       };
   }

@@ -124,7 +124,7 @@ describe('why is it stuck', function () {
     const main = await until('MainProcess', () => model().processesOf(runId).find((p) => p.kind === 'program' && p.identity));
     await until('MainProcess to wait for the results', () => /^PID \d+ · Pool\.map\(\) waiting for .+ · [\d.]+ m?s$/.test(rowOf(main).description));
     const warning = await until('the deadlock row', () => rowsUnder(main).find((r) => r.node.row === 'diagnosis'));
-    const [, worker] = /^MainProcess \(PID \d+\) waits for results that (\w+-\d+) \(PID \d+\) will never send: it ended with exit code \u22129\.$/.exec(warning.item.label) ?? [];
+    const [, worker] = /^MainProcess \(PID \d+\) waits for results that (\w+-\d+) \(PID \d+\) will never send: it ended with exit code \u22129 while running square\(2\)\.$/.exec(warning.item.label) ?? [];
     assert.ok(worker, warning.item.label);
     const dead = model().processesOf(runId).find((p) => p.name === worker);
     // A Pool worker is a daemon, and says which task it died running (map's chunks are of one item here).

@@ -323,9 +323,14 @@ class _Channel(object):
 _channel = _Channel()
 
 
+def _line(event, fields, when=None):
+    """One message as a JSON line: `fields` is the JSON text of the fields after e, pid and t (now, unless `when`)."""
+    return '{"e":"%s","pid":%d,"t":%.6f,%s}\n' % (event, os.getpid(), time.time() if when is None else when, fields)
+
+
 def _emit(event, fields, when=None):
-    """Sends one message: `fields` is the JSON text of the fields after e, pid and t (now, unless `when`)."""
-    _channel.send('{"e":"%s","pid":%d,"t":%.6f,%s}\n' % (event, os.getpid(), time.time() if when is None else when, fields))
+    """Sends one message (see _line)."""
+    _channel.send(_line(event, fields, when))
 
 
 def _number_text(value):
@@ -412,6 +417,19 @@ def _wrap_static(owner, attribute, make):
             pass
     replacement.__wrapped__ = original
     setattr(owner, attribute, staticmethod(replacement))
+
+
+def _wrap_class(owner, attribute, make):
+    """_wrap for a classmethod: `make` is given the plain function and returns one."""
+    original = owner.__dict__[attribute].__func__
+    replacement = make(original)
+    for name in ("__name__", "__qualname__", "__doc__", "__module__"):
+        try:
+            setattr(replacement, name, getattr(original, name))
+        except (AttributeError, TypeError):
+            pass
+    replacement.__wrapped__ = original
+    setattr(owner, attribute, classmethod(replacement))
 
 
 def _thread_name(tid):

@@ -62,6 +62,10 @@ const SCENARIOS: Record<string, Scenario> = {
     stdout: `${squares(6)}\n`,
     pools: [{ kind: 'Pool', size: 3, maxtasks: null, workers: 3, submitted: 6, ran: 6, failed: 0, tasks: range(6) }],
   },
+  'close-early': {
+    stdout: `${squares(3)}\n`,
+    pools: [{ kind: 'Pool', size: 1, maxtasks: null, workers: 1, submitted: 3, ran: 3, failed: 0, tasks: range(3, 1, 'slow_square') }],
+  },
   imap: {
     stdout: `${squares(23)}\n`,
     pools: [

@@ -323,9 +323,14 @@ class _Channel(object):
 _channel = _Channel()
 
 
+def _line(event, fields, when=None):
+    """One message as a JSON line: `fields` is the JSON text of the fields after e, pid and t (now, unless `when`)."""
+    return '{"e":"%s","pid":%d,"t":%.6f,%s}\n' % (event, os.getpid(), time.time() if when is None else when, fields)
+
+
 def _emit(event, fields, when=None):
-    """Sends one message: `fields` is the JSON text of the fields after e, pid and t (now, unless `when`)."""
-    _channel.send('{"e":"%s","pid":%d,"t":%.6f,%s}\n' % (event, os.getpid(), time.time() if when is None else when, fields))
+    """Sends one message (see _line)."""
+    _channel.send(_line(event, fields, when))
 
 
 def _number_text(value):
@@ -412,6 +417,19 @@ def _wrap_static(owner, attribute, make):
             pass
     replacement.__wrapped__ = original
     setattr(owner, attribute, staticmethod(replacement))
+
+
+def _wrap_class(owner, attribute, make):
+    """_wrap for a classmethod: `make` is given the plain function and returns one."""
+    original = owner.__dict__[attribute].__func__
+    replacement = make(original)
+    for name in ("__name__", "__qualname__", "__doc__", "__module__"):
+        try:
+            setattr(replacement, name, getattr(original, name))
+        except (AttributeError, TypeError):
+            pass
+    replacement.__wrapped__ = original
+    setattr(owner, attribute, classmethod(replacement))
 
 
 def _thread_name(tid):
@@ -719,6 +737,9 @@ def _report_wait(tid, kind, call, on, timeout, forced, extra):
             # they idle often.
             return False
         site = site or "null"
+        if _pools:
+            # Items handed to a pool and not said yet: said before the program is seen waiting.
+            _flush_submits()
         began = _inside.get(tid)
         _emit(
             "wait",
@@ -1424,6 +1445,765 @@ def _patch_mp_pool(module):
         return wait
 
     _wrap(result_class, "wait", make_wait)
+    _patch_pools(module)
+
+
+# Pools. A process that creates a multiprocessing Pool or a ProcessPoolExecutor
+# says `pool` once, just before the `start` of its first worker, and each
+# worker's `start` names the pool; the program's process says how many items it
+# hands each pool (`submit`, batched); each worker says `task` when it starts a
+# task and, when it is about to wait for work or to return, `idle`. Only per
+# task and per batch: nothing at all runs per item but a counting generator
+# around an imap iterable, in the process that feeds the pool.
+#
+# In a worker, nothing of the tracer's may sit between the worker's loop and the
+# program's function, nor under a call whose exception the worker formats into
+# the traceback the parent prints, nor under one that prints a traceback of its
+# own (an initializer that raises, a task that cannot be unpickled): the worker
+# functions are left as they are, and what they call is given hooks that run
+# and return on their own (a lock's __enter__, a pickling hook, an iterator
+# fed by the original get()).
+
+# Batches of `submit`: at most one line per pool per this many seconds, the rest held.
+_SUBMIT_BATCH = 0.02
+# Task arguments, unless the user turned them off; their text is cut at this many characters.
+_TASK_ARGS = os.environ.get("PROCLENS_TASK_ARGS", "") != "0"
+_ARGS_MOST = 60
+_STRING_MOST = 24
+_ELEMENTS_MOST = 4
+# This process's pools, by id, while submit counts may be held for them.
+_pools = {}
+# [pid, pools numbered so far]: a forked child numbers its own from 1.
+_pool_serial = [0, 0]
+# Threads starting a pool's workers: ident -> (owner, kind, size, maxtasks), the
+# owner being the object that keeps the pool's _PoolState (a Pool's inqueue, an executor).
+_populating = {}
+# Worker functions (pool.worker, process._process_worker) and what sets a process running one up.
+_worker_kinds = []
+# This process's worker state, when it is a pool's worker.
+_worker = None
+_NO_TASK = object()
+_length_hint = None
+_function_type = type(_line)
+_builtin_type = type(len)
+_method_type = type(_channel.send)
+_type_name = type.__dict__["__name__"].__get__
+_type_qualname = type.__dict__["__qualname__"].__get__
+_BRACKETS = {tuple: ("(", ")"), list: ("[", "]"), set: ("{", "}"), dict: ("{", "}")}
+
+
+class _PoolState(object):
+    """A pool of this process: its id, what its `pool` line says, and the submit count held."""
+
+    __slots__ = ("id", "pid", "kind", "size", "maxtasks", "announced", "held", "last")
+
+    def __init__(self, kind, size, maxtasks):
+        pid = os.getpid()
+        if _pool_serial[0] != pid:
+            _pool_serial[:] = [pid, 0]
+        _pool_serial[1] += 1
+        self.id = "%d-%d" % (pid, _pool_serial[1])
+        self.pid = pid
+        self.kind = kind
+        self.size = size
+        self.maxtasks = maxtasks
+        self.announced = False
+        # Counts not said yet: appended and popped, each atomic, by whichever thread.
+        self.held = []
+        self.last = float("-inf")
+
+
+def _int_text(value):
+    return "%d" % value if type(value) is int else "null"
+
+
+def _populate(original, args, kwargs, info):
+    """Calls original(*args, **kwargs) with the current thread noted as starting the workers of the pool `info` names."""
+    tid = _get_ident()
+    outer = _populating.get(tid)
+    _populating[tid] = info
+    try:
+        return original(*args, **kwargs)
+    finally:
+        if outer is None:
+            _populating.pop(tid, None)
+        else:
+            _populating[tid] = outer
+
+
+def _pool_starting():
+    """In Process.start(): the pool whose worker this is, if the thread is starting a pool's workers."""
+    info = _populating.get(_get_ident())
+    if info is None:
+        return None
+    owner, kind, size, maxtasks = info
+    state = getattr(owner, "_proclens_pool", None)
+    if state is None:
+        state = _PoolState(kind, size, maxtasks)
+        owner._proclens_pool = state
+        _pools[state.id] = state
+    return state
+
+
+def _pool_start_lines(pool, fields, when):
+    """The `start` of a pool's worker, after the pool's own line if this is its first worker."""
+    text = _line("start", '%s,"pool":"%s"' % (fields, pool.id), when)
+    if pool.announced:
+        return text
+    pool.announced = True
+    about = '"pool":"%s","kind":"%s","size":%s,"maxtasks":%s' % (pool.id, pool.kind, _int_text(pool.size), _int_text(pool.maxtasks))
+    return _line("pool", about, when) + text
+
+
+def _send_submits(state, now):
+    held = state.held
+    items = 0
+    try:
+        while held:
+            items += held.pop()
+    except IndexError:
+        # Another thread took the last one.
+        pass
+    if items:
+        state.last = now
+        # A forked child holds a copy of its parent's pools: never its own to report.
+        if state.pid == os.getpid():
+            _emit("submit", '"pool":"%s","items":%d' % (state.id, items))
+
+
+def _count_submit(state, items):
+    """`items` handed to the pool: said now if its last submit line is old enough, else held."""
+    if state is None or items < 1:
+        return
+    state.held.append(items)
+    now = _monotonic()
+    if now - state.last >= _SUBMIT_BATCH:
+        _send_submits(state, now)
+
+
+@_quietly
+def _flush_submits(state=None, finished=False):
+    """Says what is held: for one pool (`finished`: the pool takes no more), or for all."""
+    now = _monotonic()
+    for pool in (state,) if state is not None else list(_pools.values()):
+        if pool.held:
+            _send_submits(pool, now)
+    if finished and state is not None:
+        _pools.pop(state.id, None)
+
+
+def _counting(iterable, state):
+    """An imap iterable, each item counted as the pool takes it."""
+    held = state.held
+    for item in iterable:
+        held.append(1)
+        if _monotonic() - state.last >= _SUBMIT_BATCH:
+            _send_submits(state, _monotonic())
+        yield item
+
+
+def _value_text(value, depth):
+    """A builtin value's repr, short; any other object as <TypeName>: no code of the program's runs."""
+    kind = type(value)
+    if kind is int:
+        # int's own repr; a huge one would take long, and past 4300 digits 3.11+ refuses.
+        return repr(value) if value.bit_length() <= 4000 else "<int>"
+    if kind is str or kind is bytes:
+        return repr(value) if len(value) <= _STRING_MOST else repr(value[:_STRING_MOST]) + "\u2026"
+    if kind is float or kind is bool or value is None:
+        return repr(value)
+    brackets = _BRACKETS.get(kind)
+    if brackets is None:
+        return "<%s>" % _type_name(kind)
+    if depth >= 2:
+        return brackets[0] + "\u2026" + brackets[1]
+    if not value:
+        return "set()" if kind is set else brackets[0] + brackets[1]
+    parts = []
+    for index, element in enumerate(value.items() if kind is dict else value):
+        if index == _ELEMENTS_MOST:
+            parts.append("\u2026")
+            break
+        if kind is dict:
+            parts.append(_value_text(element[0], depth + 1) + ": " + _value_text(element[1], depth + 1))
+        else:
+            parts.append(_value_text(element, depth + 1))
+    if kind is tuple and len(value) == 1:
+        parts[0] += ","
+    return brackets[0] + ", ".join(parts) + brackets[1]
+
+
+def _call_text(args, kwargs):
+    """The arguments of a call as JSON text ("1, 'a', x=3"), cut at _ARGS_MOST characters; null if turned off."""
+    if not _TASK_ARGS:
+        return "null"
+    if not kwargs and type(args) is tuple and len(args) == 1 and type(args[0]) is int and -(10**15) < args[0] < 10**15:
+        # The most common: one small int.
+        return '"%d"' % args[0]
+    parts = []
+    length = -2
+    if type(args) is tuple or type(args) is list:
+        for value in args:
+            if length > _ARGS_MOST:
+                break
+            parts.append(_value_text(value, 0))
+            length += len(parts[-1]) + 2
+    elif args is not None:
+        parts.append("*" + _value_text(args, 0))
+    if type(kwargs) is dict:
+        for key, value in kwargs.items():
+            if length > _ARGS_MOST:
+                break
+            parts.append("%s=%s" % (key if type(key) is str else _value_text(key, 1), _value_text(value, 0)))
+            length += len(parts[-1]) + 2
+    elif kwargs is not None:
+        parts.append("**" + _value_text(kwargs, 0))
+    text = ", ".join(parts)
+    if len(text) > _ARGS_MOST:
+        text = text[: _ARGS_MOST - 1] + "\u2026"
+    return _json_text(text)
+
+
+def _function_name(function, partial):
+    """A function's __qualname__, read so that no code of the program's runs (a partial: the function in it)."""
+    for _ in range(8):
+        if type(function) is partial:
+            function = function.func
+        elif type(function) is _method_type:
+            function = function.__func__
+        else:
+            break
+    kind = type(function)
+    if kind is _function_type or kind is _builtin_type:
+        return str(function.__qualname__)
+    if isinstance(function, type):
+        return _type_qualname(function)
+    return _type_qualname(kind)
+
+
+class _Worker(object):
+    """A pool worker process's counts, and the task it runs or last ran."""
+
+    __slots__ = ("done", "failed", "ended", "error", "open", "current", "started", "maxtasks", "sending", "wrapped", "reading")
+
+    def __init__(self, maxtasks, wrapped):
+        self.done = 0
+        self.failed = 0
+        # The last task's end and error; `open` while no line has said them yet.
+        self.ended = 0.0
+        self.error = None
+        self.open = False
+        # The running task: (items, iterator over its chunk or None), or None.
+        self.current = None
+        self.started = 0
+        self.maxtasks = maxtasks if type(maxtasks) is int else None
+        # What its put() is sending: a Pool's (job, i, (ok, value)), an executor's result item.
+        self.sending = None
+        # The exception wrapper classes whose .exc is the task's exception.
+        self.wrapped = wrapped
+        # The _ReadLock of its task queue.
+        self.reading = None
+
+
+def _error_name(worker, value):
+    kind = type(value)
+    for wrapper in worker.wrapped:
+        if kind is wrapper:
+            value = value.exc
+            break
+    return _type_name(type(value))
+
+
+def _report_task(worker, function, call, items, when, partial):
+    """Says a task starts (the caller guards it: it runs in the worker's get)."""
+    fields = '"fn":%s,"args":%s,"items":%d,"done":%d,"failed":%d,"ended":%s,"error":%s' % (
+        _json_text(_function_name(function, partial)),
+        call,
+        items,
+        worker.done,
+        worker.failed,
+        "%.6f" % worker.ended if worker.open else "null",
+        _json_text(worker.error) if worker.open and worker.error is not None else "null",
+    )
+    worker.open = False
+    _emit("task", fields, when)
+
+
+@_quietly
+def _report_idle(worker):
+    if worker.open:
+        worker.open = False
+        error = _json_text(worker.error) if worker.error is not None else "null"
+        _emit("idle", '"done":%d,"failed":%d,"error":%s' % (worker.done, worker.failed, error), worker.ended)
+
+
+def _task_ended(worker, ok, value):
+    """The running task's result is about to be sent: its items are done, and it is open until a line says so."""
+    current = worker.current
+    if current is None:
+        return
+    worker.current = None
+    items, iterator = current
+    if iterator is not None:
+        # What the chunk's iterator still holds never ran: map stops at the item that raised.
+        items -= _length_hint(iterator)
+    worker.done += items
+    if ok:
+        worker.error = None
+    else:
+        worker.failed += 1
+        worker.error = _error_name(worker, value)
+    worker.ended = _now()
+    worker.open = True
+
+
+class _ReadLock(object):
+    """In a worker, the lock its task queue's get() takes before it reads the next task.
+
+    Entering it is the moment the worker is about to wait for work: with a task
+    ended and not yet said, it says `idle` unless a task is there to be read at
+    once (it holds the lock and the pipe has input). A worker that finds the lock
+    taken waits behind another worker: idle too. Then the read goes on as the
+    original's, lock held.
+    """
+
+    __slots__ = ("_lock", "_semlock", "_reader", "_poller", "_worker", "_marked")
+
+    def __init__(self, lock, reader, worker):
+        self._lock = lock
+        self._semlock = getattr(lock, "_semlock", None)
+        self._reader = reader
+        self._poller = None
+        self._worker = worker
+        self._marked = False
+
+    def waiting(self):
+        """Whether a task waits that this worker would read at once (the lock free, the pipe not empty)."""
+        try:
+            if self._semlock is None or self._semlock._is_zero():
+                return False
+        except Exception:
+            return False
+        return self._ready()
+
+    def _ready(self):
+        """Whether the pipe has a task to read now (or cannot tell: then the read says what is wrong)."""
+        try:
+            poller = self._poller
+            if poller is None:
+                poller = self._poller = _new_poller()
+                poller.register(self._reader._handle, 1)  # POLLIN
+            return bool(poller.poll(0))
+        except Exception:
+            return True
+
+    def __enter__(self):
+        tid = _get_ident()
+        # The worker's own reads are never reported, and need no probe of the tracer's.
+        self._marked = tid not in _inside
+        if self._marked:
+            _inside[tid] = True
+        try:
+            worker = self._worker
+            if worker.open and self._semlock is not None:
+                got = False
+                try:
+                    got = self._semlock.acquire(False)
+                except Exception:
+                    pass
+                if got:
+                    if not self._ready():
+                        _report_idle(worker)
+                    return True
+                _report_idle(worker)
+            return self._lock.__enter__()
+        except BaseException:
+            if self._marked:
+                _inside.pop(tid, None)
+            raise
+
+    def __exit__(self, *exc):
+        try:
+            return self._lock.__exit__(*exc)
+        finally:
+            if self._marked:
+                _inside.pop(_get_ident(), None)
+
+    def acquire(self, *args, **kwargs):
+        return self._lock.acquire(*args, **kwargs)
+
+    def release(self):
+        return self._lock.release()
+
+    def __getattr__(self, name):
+        return getattr(self._lock, name)
+
+
+class _SendLock(object):
+    """In a worker, the lock its result queue's put() takes to write, once the result is pickled.
+
+    Entering it, the task has ended (a result that cannot be pickled never gets
+    here: the worker puts an error in its place). It is counted then, and said
+    at once if the worker will wait for its next task, before the parent can
+    read the result: a parent that ends the pool on that result (terminate(), a
+    `with` block) may kill the worker the moment it has written it.
+    """
+
+    __slots__ = ("_lock", "_worker", "_sending")
+
+    def __init__(self, lock, worker, sending):
+        self._lock = lock
+        self._worker = worker
+        self._sending = sending
+
+    def __enter__(self):
+        self._sending(self._worker)
+        return self._lock.__enter__()
+
+    def __exit__(self, *exc):
+        return self._lock.__exit__(*exc)
+
+    def acquire(self, *args, **kwargs):
+        return self._lock.acquire(*args, **kwargs)
+
+    def release(self):
+        return self._lock.release()
+
+    def __getattr__(self, name):
+        return getattr(self._lock, name)
+
+
+def _unwrapped(function):
+    """The original under one of the tracer's wrappers."""
+    if getattr(function, "__globals__", None) is _GLOBALS:
+        return getattr(function, "__wrapped__", function)
+    return function
+
+
+@_quietly
+def _worker_begins(process):
+    """In a child, before its Process code runs: a fresh start, and the hooks of a pool's worker if it is one."""
+    global _worker, _length_hint
+    _worker = None
+    _populating.clear()
+    _pools.clear()
+    target = getattr(process, "_target", None)
+    for function, setup in _worker_kinds:
+        if target is function:
+            from _operator import length_hint
+
+            _length_hint = length_hint
+            _worker = setup(process)
+            return
+
+
+@_quietly
+def _worker_ends():
+    """The worker function has returned (or raised): the last task, if no line said it yet."""
+    if _worker is not None:
+        _report_idle(_worker)
+
+
+def _patch_pools(module):
+    """multiprocessing.pool, 3.8 and later: pools, their workers and their tasks."""
+    pool_class = module.Pool
+    if sys.version_info < (3, 8) or "_repopulate_pool_static" not in pool_class.__dict__:
+        return
+    import functools
+
+    partial = functools.partial
+    mapstar = module.mapstar
+    starmapstar = module.starmapstar
+    helper = module._helper_reraises_exception
+
+    def make_repopulate(original):
+        # Started by Pool() and by the worker handler thread, for replacements.
+        def _repopulate_pool_static(ctx, Process, processes, pool, inqueue, *rest, **kwargs):
+            maxtasks = rest[3] if len(rest) > 3 else kwargs.get("maxtasksperchild")
+            info = (inqueue, "Pool", processes, maxtasks)
+            return _populate(original, (ctx, Process, processes, pool, inqueue) + rest, kwargs, info)
+
+        return _repopulate_pool_static
+
+    def state_of(pool):
+        # A ThreadPool's inqueue is a queue.SimpleQueue: it never has one.
+        return getattr(getattr(pool, "_inqueue", None), "_proclens_pool", None)
+
+    @_quietly
+    def submitted(pool, items):
+        _count_submit(state_of(pool), items)
+
+    def make_apply_async(original):
+        def apply_async(self, *args, **kwargs):
+            result = original(self, *args, **kwargs)
+            submitted(self, 1)
+            return result
+
+        return apply_async
+
+    def make_map_async(original):
+        # map, map_async, starmap, starmap_async. The original makes a list of
+        # an iterable with no length; made here first, it is counted as is.
+        def _map_async(self, func, iterable, *rest, **kwargs):
+            if not hasattr(iterable, "__len__"):
+                self._check_running()
+                iterable = list(iterable)
+            result = original(self, func, iterable, *rest, **kwargs)
+            submitted(self, len(iterable))
+            return result
+
+        return _map_async
+
+    def make_imap(original):
+        def imap(self, func, iterable, *rest, **kwargs):
+            state = None
+            try:
+                state = state_of(self)
+            except Exception:
+                pass
+            if state is not None:
+                iterable = _counting(iterable, state)
+            return original(self, func, iterable, *rest, **kwargs)
+
+        return imap
+
+    @_quietly
+    def flush(pool, finished=False):
+        state = state_of(pool)
+        if state is not None:
+            _flush_submits(state, finished)
+
+    def make_close(original):
+        def close(self):
+            flush(self)
+            return original(self)
+
+        return close
+
+    def make_join(original):
+        def join(self):
+            flush(self)
+            result = original(self)
+            # The task handler has ended: nothing more will be counted.
+            flush(self, True)
+            return result
+
+        return join
+
+    def make_terminate_pool(original):
+        # terminate(), __exit__() and the pool's finalizer (at exit, or when it is collected) come here.
+        def _terminate_pool(cls, taskqueue, inqueue, *rest, **kwargs):
+            state = getattr(inqueue, "_proclens_pool", None)
+            if state is not None:
+                _flush_submits(state)
+            result = original(cls, taskqueue, inqueue, *rest, **kwargs)
+            if state is not None:
+                _flush_submits(state, True)
+            return result
+
+        return _terminate_pool
+
+    def task_started(worker, task):
+        # Fed each task the worker's get() returns, before the worker sees it.
+        try:
+            when = _now()
+            if task is None:
+                # The sentinel: the worker returns.
+                _report_idle(worker)
+                return task
+            worker.started += 1
+            func = task[2]
+            if func is helper:
+                # An exception of the program's iterable, passed on: not a task of the program's.
+                worker.current = None
+                return task
+            if func is mapstar or func is starmapstar:
+                function, chunk = task[3][0]
+                items = len(chunk)
+                iterator = iter(chunk)
+                first = chunk[0] if items else ()
+                call = "null"
+                if _TASK_ARGS:
+                    call = _call_text((first,), None) if func is mapstar else _call_text(first, None)
+                task = (task[0], task[1], func, ((function, iterator),), task[4])
+            else:
+                function = func
+                items = 1
+                iterator = None
+                call = _call_text(task[3], task[4])
+            worker.current = (items, iterator)
+            _report_task(worker, function, call, items, when, partial)
+        except Exception:
+            pass
+        return task
+
+    def make_put(worker, send):
+        # The worker's result put: what it sends, for _SendLock. A result that
+        # cannot be pickled raises in it, and the worker puts a MaybeEncodingError
+        # in its place: that put ends the task.
+        def put(obj):
+            worker.sending = obj
+            return send(obj)
+
+        return put
+
+    @_quietly
+    def sending(worker):
+        obj, worker.sending = worker.sending, None
+        if obj is None:
+            return
+        outcome = obj[2]
+        _task_ended(worker, outcome[0], outcome[1])
+        if (worker.maxtasks is not None and worker.started >= worker.maxtasks) or not worker.reading.waiting():
+            # maxtasksperchild reached, the worker returns; or it will wait for its next task.
+            _report_idle(worker)
+
+    def setup(process):
+        simple_queue = sys.modules["multiprocessing.queues"].SimpleQueue
+        args = process._args
+        inqueue, outqueue = args[0], args[1]
+        if type(inqueue) is not simple_queue or type(outqueue) is not simple_queue or outqueue._wlock is None:
+            return None
+        maxtasks = args[4] if len(args) > 4 else process._kwargs.get("maxtasks")
+        worker = _Worker(maxtasks, (module.ExceptionWithTraceback,))
+        get = _unwrapped(simple_queue.get).__get__(inqueue)
+        # The worker takes get and put from the queues when it begins.
+        inqueue.get = map(functools.partial(task_started, worker), iter(get, _NO_TASK)).__next__
+        worker.reading = inqueue._rlock = _ReadLock(inqueue._rlock, inqueue._reader, worker)
+        outqueue._wlock = _SendLock(outqueue._wlock, worker, sending)
+        outqueue.put = make_put(worker, outqueue.put)
+        return worker
+
+    _worker_kinds.append((module.worker, setup))
+    _wrap_static(pool_class, "_repopulate_pool_static", make_repopulate)
+    _wrap(pool_class, "apply_async", make_apply_async)
+    _wrap(pool_class, "_map_async", make_map_async)
+    _wrap(pool_class, "imap", make_imap)
+    _wrap(pool_class, "imap_unordered", make_imap)
+    _wrap(pool_class, "close", make_close)
+    _wrap(pool_class, "join", make_join)
+    _wrap_class(pool_class, "_terminate_pool", make_terminate_pool)
+
+
+def _patch_futures_process(module):
+    """concurrent.futures.process, 3.8 and later: the executor, its workers and their tasks."""
+    executor_class = module.ProcessPoolExecutor
+    if sys.version_info < (3, 8) or "_proclens_patched" in executor_class.__dict__:
+        return
+    executor_class._proclens_patched = True
+    import functools
+
+    partial = functools.partial
+    process_chunk = module._process_chunk
+    result_item_class = module._ResultItem
+    call_item_class = module._CallItem
+
+    def make_spawn(original):
+        # 3.9+: _spawn_process starts each worker; 3.8: _adjust_process_count starts them all.
+        def spawn(self):
+            info = (self, "ProcessPoolExecutor", getattr(self, "_max_workers", None), getattr(self, "_max_tasks_per_child", None))
+            return _populate(original, (self,), {}, info)
+
+        return spawn
+
+    def state_of(executor):
+        return executor.__dict__.get("_proclens_pool")
+
+    @_quietly
+    def submitted(executor, args, kwargs):
+        fn = args[0] if args else kwargs.get("fn")
+        items = 1
+        # Executor.map submits partial(_process_chunk, fn) with a chunk of the items.
+        if type(fn) is partial and fn.func is process_chunk and len(args) == 2:
+            items = len(args[1])
+        _count_submit(state_of(executor), items)
+
+    def make_submit(original):
+        def submit(self, *args, **kwargs):
+            future = original(self, *args, **kwargs)
+            submitted(self, args, kwargs)
+            return future
+
+        return submit
+
+    @_quietly
+    def flush(executor, finished=False):
+        state = state_of(executor)
+        if state is not None:
+            _flush_submits(state, finished)
+
+    def make_shutdown(original):
+        def shutdown(self, *args, **kwargs):
+            flush(self)
+            result = original(self, *args, **kwargs)
+            flush(self, True)
+            return result
+
+        return shutdown
+
+    def call_item_setstate(worker):
+        # A call item the worker's get() unpickles: the task starts.
+        def __setstate__(self, state):
+            self.__dict__.update(state)
+            try:
+                when = _now()
+                fn, args, kwargs = self.fn, self.args, self.kwargs
+                if type(fn) is partial and fn.func is process_chunk and len(fn.args) == 1 and len(args) == 1 and not kwargs:
+                    chunk = args[0]
+                    items = len(chunk)
+                    iterator = iter(chunk)
+                    first = chunk[0] if items else ()
+                    self.args = (iterator,)
+                    worker.current = (items, iterator)
+                    _report_task(worker, fn.args[0], _call_text(first, None), items, when, partial)
+                else:
+                    worker.current = (1, None)
+                    _report_task(worker, fn, _call_text(args, kwargs), 1, when, partial)
+            except Exception:
+                pass
+
+        return __setstate__
+
+    def result_item_getstate(worker):
+        # A result item being pickled by the worker's put(): what _SendLock then sees sent.
+        def __getstate__(self):
+            worker.sending = self
+            return self.__dict__
+
+        return __getstate__
+
+    @_quietly
+    def sending(worker):
+        item, worker.sending = worker.sending, None
+        if item is None:
+            # Not a result: the worker's pid, in answer to the sentinel. It returns.
+            _report_idle(worker)
+            return
+        exception = item.exception
+        _task_ended(worker, exception is None, exception)
+        if getattr(item, "exit_pid", None) is not None or not worker.reading.waiting():
+            # 3.11+: max_tasks_per_child reached, the worker returns; or it will wait for its next task.
+            _report_idle(worker)
+
+    def setup(process):
+        queue_class = sys.modules["multiprocessing.queues"].Queue
+        args = process._args
+        call_queue, result_queue = args[0], args[1]
+        if not isinstance(call_queue, queue_class) or getattr(result_queue, "_wlock", None) is None:
+            return None
+        worker = _Worker(None, (module._ExceptionWithTraceback,))
+        call_queue.get = _unwrapped(queue_class.get).__get__(call_queue)
+        worker.reading = call_queue._rlock = _ReadLock(call_queue._rlock, call_queue._reader, worker)
+        result_queue._wlock = _SendLock(result_queue._wlock, worker, sending)
+        # Only this worker process unpickles call items and pickles result items.
+        call_item_class.__setstate__ = call_item_setstate(worker)
+        result_item_class.__getstate__ = result_item_getstate(worker)
+        return worker
+
+    _worker_kinds.append((module._process_worker, setup))
+    _wrap(executor_class, "_spawn_process" if "_spawn_process" in executor_class.__dict__ else "_adjust_process_count", make_spawn)
+    _wrap(executor_class, "submit", make_submit)
+    _wrap(executor_class, "shutdown", make_shutdown)
 
 
 def _patch_mp_util(module):
@@ -1442,35 +2222,37 @@ def _patch_process_module(module):
     current = lambda: module.current_process()  # noqa: E731
 
     @_quietly
-    def report_start(process, target, site, when):
+    def report_start(process, target, site, when, pool):
         method = getattr(process._popen, "method", None)
-        _emit(
-            "start",
-            '"child":%d,"name":%s,"daemon":%s,"method":%s,"target":%s,"site":%s'
-            % (
-                _popen_pid(process),
-                _json_text(process.name),
-                "true" if process.daemon else "false",
-                _json_text(method) if isinstance(method, str) else "null",
-                target,
-                site,
-            ),
-            when,
+        fields = '"child":%d,"name":%s,"daemon":%s,"method":%s,"target":%s,"site":%s' % (
+            _popen_pid(process),
+            _json_text(process.name),
+            "true" if process.daemon else "false",
+            _json_text(method) if isinstance(method, str) else "null",
+            target,
+            site,
         )
+        if pool is None:
+            _emit("start", fields, when)
+        else:
+            _channel.send(_pool_start_lines(pool, fields, when))
 
     def make_start(original):
         def start(self):
             target = site = "null"
+            pool = None
             try:
                 target = _describe_target(self, base_run)
                 site = _caller_site()
+                if _populating:
+                    pool = _pool_starting()
             except Exception:
                 pass
             # Stamped before the fork: another thread's reaping of this child (multiprocessing's
             # _cleanup() in its own start()) can be sent before this report, and must come after it.
             when = time.time()
             original(self)
-            report_start(self, target, site, when)
+            report_start(self, target, site, when, pool)
 
         return start
 
@@ -1489,7 +2271,9 @@ def _patch_process_module(module):
     def make_bootstrap(original):
         def _bootstrap(self, *args, **kwargs):
             report_boot(self)
+            _worker_begins(self)
             code = original(self, *args, **kwargs)
+            _worker_ends()
             report_exit(code)
             _channel.flush(_EXIT_FLUSH)
             return code
@@ -1761,6 +2545,7 @@ _PATCHES = {
     "multiprocessing.synchronize": _patch_mp_synchronize,
     "multiprocessing.connection": _patch_mp_connection,
     "multiprocessing.pool": _patch_mp_pool,
+    "concurrent.futures.process": _patch_futures_process,
 }
 
 

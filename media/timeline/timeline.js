@@ -382,8 +382,12 @@
   function drawTasks(row, laneTasks) {
     for (const outcome of ['done', 'failed', 'lost']) {
       const ended = laneTasks.filter((task) => !task.open && task.outcome === outcome);
-      if (ended.length) {
-        endedPath(row, `tasks tasks-${outcome}`, ended, 'task/', TASK_TOP, TASK_HEIGHT);
+      // Tasks back to back would read as one: every other one is drawn a shade lighter.
+      for (const parity of [0, 1]) {
+        const shade = ended.filter((task, index) => index % 2 === parity);
+        if (shade.length) {
+          endedPath(row, `tasks tasks-${outcome}${parity ? ' tasks-alternate' : ''}`, shade, 'task/', TASK_TOP, TASK_HEIGHT);
+        }
       }
     }
     for (const task of laneTasks.filter((t) => t.open)) {

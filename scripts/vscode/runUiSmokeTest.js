@@ -527,13 +527,14 @@ function checks(state) {
           notePids(rows);
           const b = runBlock(rows, POOL.file);
           const main = b && b.processes.find((r) => r.label === 'MainProcess');
-          const pool = main && b.processes.find((r) => r.label === 'Pool' && r.level === main.level + 1 && /^3 workers · \d+\/12 done · \d running/.test(r.description));
+          // Some done already and three running: the picture shows the work moving.
+          const pool = main && b.processes.find((r) => r.label === 'Pool' && r.level === main.level + 1 && /^3 workers · ([3-9]|1[01])\/12 done · 3 running/.test(r.description));
           const workers = pool && b.processes.filter((r) => /^ForkPoolWorker-\d$/.test(r.label) && r.level === pool.level + 1);
           const running = workers && workers.filter((r) => /· running slow_square\(\d+\) · [\d.]+ m?s · \d+ done · daemon$/.test(r.description));
           return running && workers.length === 3 && running.length >= 2 && { pool, running };
         }, { timeoutMs: 60000 });
         log(`the pool reads "${busy.pool.description}"; ${busy.running.map((r) => `${r.label} "${r.description}"`).join('; ')}`);
-        await widenSideBar(page, 520);
+        await widenSideBar(page, 600);
         await moveMouseAway(page);
         await screenshot(page, 'ui-08-pool.png');
         const done = await waitForRows(page, 'Processes', `run ${POOL.file} finished with 12/12 done`, (rows) => {

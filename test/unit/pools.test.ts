@@ -198,3 +198,28 @@ test('submissions reported late never read fewer than the calls that already ran
   apply(submitLine(8));
   assert.equal(summaryOf(model).submitted, 8);
 });
+
+test("a worker's report that comes after the OS showed it gone: a task it began before its end is lost, unless its idle report follows", async () => {
+  const { model, apply, advance } = poolOfTwo();
+  advance(5000);
+  model.applyScan([]);
+  await settle();
+  const worker = model.find('r', 201)!;
+  assert.equal(worker.state, 'exited');
+  assert.equal(worker.endedAt, 5000);
+  const end = worker.endedAt! / 1000;
+  apply(taskLine(201, end + 1, '9', 0, 0));
+  assert.equal(worker.tasks?.spans.length ?? 0, 0, 'a task that began after its end is no news of this process');
+  apply(taskLine(201, end - 0.5, '2', 0, 0));
+  assert.deepEqual(
+    worker.tasks!.spans.map((s) => [s.args, s.lost ?? false]),
+    [['2', true]],
+  );
+  assert.equal(summaryOf(model).lost, 1);
+  apply(idleLine(201, end - 0.2, 1, 0));
+  assert.deepEqual(
+    worker.tasks!.spans.map((s) => [s.args, s.lost ?? false, s.endedAt]),
+    [['2', false, worker.endedAt! - 200]],
+  );
+  assert.deepEqual([summaryOf(model).lost, summaryOf(model).done], [0, 1]);
+});

@@ -97,15 +97,24 @@ function counted(tasks: WorkerTasks, event: TaskEvent | IdleEvent): number {
   return failedNow;
 }
 
-/** A worker began a task; its previous one ended at `event.ended` unless an idle report closed it. */
+/**
+ * A worker began a task; its previous one ended at `event.ended` unless an
+ * idle report closed it. Each process has its own connection: the report can
+ * come after the OS showed the worker gone (a SIGKILL right after it began),
+ * and then the task is one it died running.
+ */
 export function taskBegan(record: ProcessRecord, event: TaskEvent): void {
-  if (!isAlive(record)) {
+  const late = !isAlive(record);
+  if (late && (record.endedAt === undefined || event.time > record.endedAt)) {
     return;
   }
   const tasks = tasksOf(record);
   const failed = counted(tasks, event);
   closeCurrent(tasks, event.ended ?? event.time, failed, event.error);
   tasks.current = { function: event.function, args: event.args, items: event.items, tasks: 1, startedAt: event.time, failed: 0 };
+  if (late) {
+    tasksEnded(record, record.endedAt!);
+  }
 }
 
 /** A worker's task ended and it waits for the next one (or exits). */
@@ -113,6 +122,13 @@ export function taskEnded(record: ProcessRecord, event: IdleEvent): void {
   const tasks = record.tasks;
   if (!tasks) {
     return;
+  }
+  const last = tasks.spans.at(-1);
+  if (!tasks.current && last?.lost && last.startedAt <= event.time) {
+    // Called lost when the worker's end was seen before this report: it finished it after all.
+    last.lost = undefined;
+    tasks.current = last;
+    tasks.spans.pop();
   }
   const failed = counted(tasks, event);
   closeCurrent(tasks, event.time, failed, event.error);

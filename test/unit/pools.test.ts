@@ -223,3 +223,24 @@ test("a worker's report that comes after the OS showed it gone: a task it began 
   );
   assert.deepEqual([summaryOf(model).lost, summaryOf(model).done], [0, 1]);
 });
+
+test('all of a worker\'s reports after the OS showed it gone: only a task no report closed is lost', async () => {
+  const { model, apply, advance } = poolOfTwo();
+  advance(5000);
+  model.applyScan([]);
+  await settle();
+  apply(taskLine(201, 2.0, '0', 0, 0));
+  apply(taskLine(201, 2.1, '1', 1, 0, 2.05));
+  apply(taskLine(201, 2.2, '2', 2, 0, 2.15));
+  const worker = model.find('r', 201)!;
+  assert.deepEqual(
+    worker.tasks!.spans.map((s) => [s.args, s.lost ?? false]),
+    [
+      ['0', false],
+      ['1', false],
+      ['2', true],
+    ],
+  );
+  apply(idleLine(201, 2.3, 3, 0));
+  assert.deepEqual([summaryOf(model).done, summaryOf(model).lost], [3, 0]);
+});

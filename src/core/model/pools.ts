@@ -109,6 +109,7 @@ export function taskBegan(record: ProcessRecord, event: TaskEvent): void {
     return;
   }
   const tasks = tasksOf(record);
+  reopenLost(tasks, event.ended ?? event.time);
   const failed = counted(tasks, event);
   closeCurrent(tasks, event.ended ?? event.time, failed, event.error);
   tasks.current = { function: event.function, args: event.args, items: event.items, tasks: 1, startedAt: event.time, failed: 0 };
@@ -123,15 +124,23 @@ export function taskEnded(record: ProcessRecord, event: IdleEvent): void {
   if (!tasks) {
     return;
   }
+  reopenLost(tasks, event.time);
+  const failed = counted(tasks, event);
+  closeCurrent(tasks, event.time, failed, event.error);
+}
+
+/**
+ * The worker's last task was called lost because the OS showed its end before
+ * its reports came; a report that the task ended (at `endedAt`) says it was
+ * not: it is its running task again, for the report to close.
+ */
+function reopenLost(tasks: WorkerTasks, endedAt: number): void {
   const last = tasks.spans.at(-1);
-  if (!tasks.current && last?.lost && last.startedAt <= event.time) {
-    // Called lost when the worker's end was seen before this report: it finished it after all.
+  if (!tasks.current && last?.lost && last.startedAt <= endedAt) {
     last.lost = undefined;
     tasks.current = last;
     tasks.spans.pop();
   }
-  const failed = counted(tasks, event);
-  closeCurrent(tasks, event.time, failed, event.error);
 }
 
 /** The worker ended with a task still running: that task's result will never come. */

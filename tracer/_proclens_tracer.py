@@ -1933,6 +1933,17 @@ def _patch_pools(module):
     def submitted(pool, items):
         _count_submit(state_of(pool), items)
 
+    @_quietly
+    def mapped(pool, iterable, result):
+        # The length the pool took, kept in its MapResult as [None] * length (a
+        # result that failed at once holds the error instead): no second len()
+        # of the program's object.
+        value = getattr(result, "_value", None)
+        if type(value) is list:
+            _count_submit(state_of(pool), len(value))
+        elif type(iterable) in (list, tuple, range):
+            _count_submit(state_of(pool), len(iterable))
+
     def make_apply_async(original):
         def apply_async(self, *args, **kwargs):
             result = original(self, *args, **kwargs)
@@ -1949,7 +1960,7 @@ def _patch_pools(module):
                 self._check_running()
                 iterable = list(iterable)
             result = original(self, func, iterable, *rest, **kwargs)
-            submitted(self, len(iterable))
+            mapped(self, iterable, result)
             return result
 
         return _map_async

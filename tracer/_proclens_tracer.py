@@ -17,8 +17,8 @@
 #   - the only wait is a child's last one: before its Process code returns it
 #     gives the core at most _EXIT_FLUSH seconds to take what it still holds;
 #   - it starts no thread and registers no atexit handler;
-#   - it patches multiprocessing, subprocess, threading and queue only when the
-#     program imports them; os.fork and os.wait* are wrapped at start-up, since
+#   - it patches multiprocessing, concurrent.futures, subprocess, threading and
+#     queue only when the program imports them; os.fork and os.wait* are wrapped at start-up, since
 #     subprocess keeps its own reference to os.waitpid from its import on;
 #   - a wrapped blocking call behaves exactly as the original: the tracer only
 #     makes it in two parts, a quiet first one (non-blocking, or for a moment)
@@ -1490,6 +1490,7 @@ _method_type = type(_channel.send)
 _type_name = type.__dict__["__name__"].__get__
 _type_qualname = type.__dict__["__qualname__"].__get__
 _BRACKETS = {tuple: ("(", ")"), list: ("[", "]"), set: ("{", "}"), dict: ("{", "}")}
+_first_of = None
 
 
 class _PoolState(object):
@@ -1838,6 +1839,10 @@ class _ReadLock(object):
     def __getattr__(self, name):
         return getattr(self._lock, name)
 
+    def __reduce__(self):
+        # Pickled (with its queue) as the lock it stands for: operator.itemgetter(0)((lock,)).
+        return _first_of, ((self._lock,),)
+
 
 class _SendLock(object):
     """In a worker, the lock its result queue's put() takes to write, once the result is pickled.
@@ -1872,6 +1877,10 @@ class _SendLock(object):
     def __getattr__(self, name):
         return getattr(self._lock, name)
 
+    def __reduce__(self):
+        # Pickled (with its queue) as the lock it stands for: operator.itemgetter(0)((lock,)).
+        return _first_of, ((self._lock,),)
+
 
 def _unwrapped(function):
     """The original under one of the tracer's wrappers."""
@@ -1883,16 +1892,17 @@ def _unwrapped(function):
 @_quietly
 def _worker_begins(process):
     """In a child, before its Process code runs: a fresh start, and the hooks of a pool's worker if it is one."""
-    global _worker, _length_hint
+    global _worker, _length_hint, _first_of
     _worker = None
     _populating.clear()
     _pools.clear()
     target = getattr(process, "_target", None)
     for function, setup in _worker_kinds:
         if target is function:
-            from _operator import length_hint
+            from _operator import itemgetter, length_hint
 
             _length_hint = length_hint
+            _first_of = itemgetter(0)
             _worker = setup(process)
             return
 
@@ -1933,6 +1943,17 @@ def _patch_pools(module):
     def submitted(pool, items):
         _count_submit(state_of(pool), items)
 
+    @_quietly
+    def mapped(pool, iterable, result):
+        # The length the pool took, kept in its MapResult as [None] * length (a
+        # result that failed at once holds the error instead): no second len()
+        # of the program's object.
+        value = getattr(result, "_value", None)
+        if type(value) is list:
+            _count_submit(state_of(pool), len(value))
+        elif type(iterable) in (list, tuple, range):
+            _count_submit(state_of(pool), len(iterable))
+
     def make_apply_async(original):
         def apply_async(self, *args, **kwargs):
             result = original(self, *args, **kwargs)
@@ -1949,7 +1970,7 @@ def _patch_pools(module):
                 self._check_running()
                 iterable = list(iterable)
             result = original(self, func, iterable, *rest, **kwargs)
-            submitted(self, len(iterable))
+            mapped(self, iterable, result)
             return result
 
         return _map_async

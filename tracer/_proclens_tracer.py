@@ -1758,7 +1758,26 @@ def _task_ended(worker, ok, value):
     worker.open = True
 
 
-class _ReadLock(object):
+class _LockStandIn(object):
+    """A queue lock of a pool worker with a hook of the tracer's on entering it; otherwise the lock itself."""
+
+    __slots__ = ("_lock",)
+
+    def acquire(self, *args, **kwargs):
+        return self._lock.acquire(*args, **kwargs)
+
+    def release(self):
+        return self._lock.release()
+
+    def __getattr__(self, name):
+        return getattr(self._lock, name)
+
+    def __reduce__(self):
+        # Pickled (with its queue) as the lock it stands for: operator.itemgetter(0)((lock,)).
+        return _first_of, ((self._lock,),)
+
+
+class _ReadLock(_LockStandIn):
     """In a worker, the lock its task queue's get() takes before it reads the next task.
 
     Entering it is the moment the worker is about to wait for work: with a task
@@ -1768,7 +1787,7 @@ class _ReadLock(object):
     original's, lock held.
     """
 
-    __slots__ = ("_lock", "_semlock", "_reader", "_poller", "_worker", "_marked")
+    __slots__ = ("_semlock", "_reader", "_poller", "_worker", "_marked")
 
     def __init__(self, lock, reader, worker):
         self._lock = lock
@@ -1830,21 +1849,8 @@ class _ReadLock(object):
             if self._marked:
                 _inside.pop(_get_ident(), None)
 
-    def acquire(self, *args, **kwargs):
-        return self._lock.acquire(*args, **kwargs)
 
-    def release(self):
-        return self._lock.release()
-
-    def __getattr__(self, name):
-        return getattr(self._lock, name)
-
-    def __reduce__(self):
-        # Pickled (with its queue) as the lock it stands for: operator.itemgetter(0)((lock,)).
-        return _first_of, ((self._lock,),)
-
-
-class _SendLock(object):
+class _SendLock(_LockStandIn):
     """In a worker, the lock its result queue's put() takes to write, once the result is pickled.
 
     Entering it, the task has ended (a result that cannot be pickled never gets
@@ -1854,7 +1860,7 @@ class _SendLock(object):
     `with` block) may kill the worker the moment it has written it.
     """
 
-    __slots__ = ("_lock", "_worker", "_sending")
+    __slots__ = ("_worker", "_sending")
 
     def __init__(self, lock, worker, sending):
         self._lock = lock
@@ -1867,19 +1873,6 @@ class _SendLock(object):
 
     def __exit__(self, *exc):
         return self._lock.__exit__(*exc)
-
-    def acquire(self, *args, **kwargs):
-        return self._lock.acquire(*args, **kwargs)
-
-    def release(self):
-        return self._lock.release()
-
-    def __getattr__(self, name):
-        return getattr(self._lock, name)
-
-    def __reduce__(self):
-        # Pickled (with its queue) as the lock it stands for: operator.itemgetter(0)((lock,)).
-        return _first_of, ((self._lock,),)
 
 
 def _unwrapped(function):

@@ -439,14 +439,20 @@ function checks(state) {
       timeoutMs: 90000,
       async run() {
         const { page } = state;
-        // Let both runs finish first, so what the command removes is known: every exited
+        // The tree draws only the rows it has room for: with the Examples folded away, every
+        // row of the three runs is drawn, so "every run finished" is read from all of them.
+        const examples = page.locator(`${SIDEBAR} .pane-header`, { hasText: 'Examples' }).first();
+        if ((await examples.getAttribute('aria-expanded')) === 'true') await examples.click();
+        // Let all runs finish first, so what the command removes is known: every exited
         // process and every finished run, which here is everything.
         const before = await waitForRows(page, 'Processes', 'both runs finished', (rows) => {
           notePids(rows);
           const a = runBlock(rows, S06.file);
           const b = runBlock(rows, S08.file);
-          return a && b && /exited/.test(a.run.description) && /exited/.test(b.run.description) &&
-            [...a.processes, ...b.processes].every((r) => /exited/.test(r.description)) && rows;
+          // Two runs of §6 (the second from the walkthrough) and one of §8, none live.
+          const runs = rows.filter((r) => r.level === 1);
+          return a && b && runs.length === 3 && runs.every((r) => /exited/.test(r.description)) &&
+            rows.filter((r) => r.level > 1).every((r) => /exited/.test(r.description)) && rows;
         }, { timeoutMs: 40000 });
         log(`running "ProcLens: Clear Exited" from the palette with ${before.length} rows in the Processes view`);
         await runPaletteCommand(page, 'ProcLens: Clear Exited', 30000);
@@ -522,6 +528,8 @@ function checks(state) {
       timeoutMs: 90000,
       async run() {
         const { page } = state;
+        // Wide enough for a worker's row, before the run: the picture is taken while it works.
+        await widenSideBar(page, 600);
         await runPaletteCommandAndPick(page, 'ProcLens: Run Example', POOL.title, 30000);
         const busy = await waitForRows(page, 'Processes', `a Pool row with three workers running slow_square in run ${POOL.file}`, (rows) => {
           notePids(rows);
@@ -534,7 +542,6 @@ function checks(state) {
           return running && workers.length === 3 && running.length >= 2 && { pool, running };
         }, { timeoutMs: 60000 });
         log(`the pool reads "${busy.pool.description}"; ${busy.running.map((r) => `${r.label} "${r.description}"`).join('; ')}`);
-        await widenSideBar(page, 600);
         await moveMouseAway(page);
         await screenshot(page, 'ui-08-pool.png');
         const done = await waitForRows(page, 'Processes', `run ${POOL.file} finished with 12/12 done`, (rows) => {

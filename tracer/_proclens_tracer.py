@@ -394,8 +394,8 @@ def _quietly(report):
     return guarded
 
 
-def _wrap(owner, attribute, make):
-    original = owner.__dict__[attribute]
+def _replacement(original, make):
+    """`make(original)`, named as the original and pointing back to it (`__wrapped__`)."""
     replacement = make(original)
     for name in ("__name__", "__qualname__", "__doc__", "__module__"):
         try:
@@ -403,33 +403,21 @@ def _wrap(owner, attribute, make):
         except (AttributeError, TypeError):
             pass
     replacement.__wrapped__ = original
-    setattr(owner, attribute, replacement)
+    return replacement
+
+
+def _wrap(owner, attribute, make):
+    setattr(owner, attribute, _replacement(owner.__dict__[attribute], make))
 
 
 def _wrap_static(owner, attribute, make):
     """_wrap for a staticmethod: `make` is given the plain function and returns one."""
-    original = owner.__dict__[attribute].__func__
-    replacement = make(original)
-    for name in ("__name__", "__qualname__", "__doc__", "__module__"):
-        try:
-            setattr(replacement, name, getattr(original, name))
-        except (AttributeError, TypeError):
-            pass
-    replacement.__wrapped__ = original
-    setattr(owner, attribute, staticmethod(replacement))
+    setattr(owner, attribute, staticmethod(_replacement(owner.__dict__[attribute].__func__, make)))
 
 
 def _wrap_class(owner, attribute, make):
     """_wrap for a classmethod: `make` is given the plain function and returns one."""
-    original = owner.__dict__[attribute].__func__
-    replacement = make(original)
-    for name in ("__name__", "__qualname__", "__doc__", "__module__"):
-        try:
-            setattr(replacement, name, getattr(original, name))
-        except (AttributeError, TypeError):
-            pass
-    replacement.__wrapped__ = original
-    setattr(owner, attribute, classmethod(replacement))
+    setattr(owner, attribute, classmethod(_replacement(owner.__dict__[attribute].__func__, make)))
 
 
 def _thread_name(tid):

@@ -46,6 +46,14 @@ _RETRY_FIRST = 0.01
 _RETRY_LAST = 1.0
 # How long an exiting child waits for the core to take what it still holds.
 _EXIT_FLUSH = 0.5
+# Each write holds whole lines and at most this many bytes. On Linux a write of
+# up to 32 KiB to a Unix stream socket goes into one kernel buffer, all or
+# nothing, so writes of several processes on one connection never interleave.
+_WRITE_MOST = 16384
+# Linux only (see _WRITE_MOST): a child forked by a traced process writes on the
+# connection it inherited, so a fork costs no connection of its own. Elsewhere
+# each process opens its own.
+_SHARE_AFTER_FORK = sys.platform.startswith("linux")
 _LIB_DIR = os.path.dirname(os.__file__)
 _MP_DIR = _LIB_DIR + os.sep + "multiprocessing"
 _TRACER_FILES = (os.path.abspath(__file__), os.path.abspath(__file__)[:-1] + "c")
@@ -106,8 +114,10 @@ class _Channel(object):
     """The process's connection to the core, opened on first use.
 
     A forked child notices that it is one (its pid differs) on its first
-    message and opens its own connection; until then it only holds a copy of
-    its parent's descriptor, which it never writes to.
+    message. On Linux it then says hello on the connection it inherited (the
+    core reads each line's pid; the connection closes when its last holder has
+    exited, so its closing still means every line is in). Elsewhere it opens
+    its own.
 
     Any sender may be a signal handler that interrupted another sender of the
     same thread, so nothing here waits for a lock: each line goes into a queue
@@ -121,7 +131,10 @@ class _Channel(object):
         self._reset()
 
     def _reset(self):
-        self._sock = None
+        # The connection as a bare descriptor, never a socket object: an object
+        # left open when the interpreter tears down prints a ResourceWarning in
+        # a program run with warnings on (-X dev), and the tracer prints nothing.
+        self._fd = None
         self._pid = os.getpid()
         # The thread the process began with: the main thread, or in a forked
         # child the thread that forked (a forked child's first message comes
@@ -132,6 +145,7 @@ class _Channel(object):
         # news about the same process, not a new one.
         self._born = time.time()
         self._queue = []
+        self._held = 0
         self._pending = b""
         # The first pending line was partly sent on a connection since lost.
         self._midline = False
@@ -141,13 +155,19 @@ class _Channel(object):
         self._lock = _thread.allocate_lock()
 
     def _forked(self):
-        sock = self._sock
+        fd = self._fd
+        # The parent's unsent bytes are its own; a line it began to write would
+        # be cut by ours.
+        share = _SHARE_AFTER_FORK and not self._midline
         self._reset()
-        if sock is not None:
-            try:
-                sock.close()
-            except Exception:
-                pass
+        del _unsent_starts[:]
+        if fd is None:
+            return
+        if share:
+            self._fd = fd
+            self._pending = self._hello()
+        else:
+            _close_connection(fd)
 
     def open(self):
         """Connects and says hello now, so the core knows the process from its start."""
@@ -156,7 +176,7 @@ class _Channel(object):
                 self._forked()
             if self._lock.acquire(False):
                 try:
-                    if self._sock is None and self._connect():
+                    if self._fd is None and self._connect():
                         self._write()
                 finally:
                     self._lock.release()
@@ -168,6 +188,9 @@ class _Channel(object):
         try:
             if self._pid != os.getpid():
                 self._forked()
+            if _unsent_starts:
+                # What the process says next comes after the starts it made.
+                line = _take_unsent_starts() + line
             queue = self._queue
             # Only a sender stopped inside a long signal handler lets the queue grow.
             if len(queue) < _MAX_QUEUED:
@@ -176,10 +199,20 @@ class _Channel(object):
         except Exception:
             pass
 
+    def hold(self):
+        """Until release(): lines are queued, not written, so that a few go out in one write."""
+        self._held += 1
+
+    def release(self):
+        # A forked child's first message resets the count of its parent's holds it inherited.
+        if self._held > 0:
+            self._held -= 1
+        self._drain()
+
     def _drain(self):
         queue = self._queue
         lock = self._lock
-        while queue and lock.acquire(False):
+        while queue and not self._held and lock.acquire(False):
             try:
                 self._send_queued()
             finally:
@@ -192,18 +225,20 @@ class _Channel(object):
         handler of ours), and whatever is still pending then is lost.
         """
         try:
+            if _unsent_starts and self._pid == os.getpid():
+                self.send("")
             if self._pid != os.getpid() or not self._lock.acquire(False):
                 # Nothing said yet, or a frame below this one is sending: it will finish.
                 return
             try:
                 self._send_queued()
-                if self._pending and self._sock is None:
+                if self._pending and self._fd is None:
                     # One more try, whatever the delay says; no waiting for a core that is not there.
                     self._retry_at = 0.0
                     if not self._connect():
                         return
                 deadline = time.monotonic() + seconds
-                while self._pending and self._sock is not None:
+                while self._pending and self._fd is not None:
                     left = deadline - time.monotonic()
                     if left <= 0:
                         break
@@ -230,7 +265,7 @@ class _Channel(object):
             self._pending += data
             # A connection found lost is replaced at once if the delay allows.
             for _ in (0, 1):
-                if self._sock is None and not self._connect():
+                if self._fd is None and not self._connect():
                     break
                 if self._write():
                     break
@@ -270,13 +305,17 @@ class _Channel(object):
             self._backoff = min(self._backoff * 2 or _RETRY_FIRST, _RETRY_LAST)
             self._retry_at = now + self._backoff
             return False
-        self._sock = sock
+        self._fd = sock.detach()
         self._backoff = 0.0
         if self._midline:
             # The rest of a line whose start went to the lost connection.
             cut = self._pending.find(b"\n")
             self._pending = self._pending[cut + 1:] if cut >= 0 else b""
             self._midline = False
+        self._pending = _TOKEN_LINE + self._hello() + self._pending
+        return True
+
+    def _hello(self):
         hello = '{"e":"hello","pid":%d,"ppid":%d,"t":%.6f%s,"tid":%d,"native":%s,"thread":%s,"stk":%s}\n' % (
             os.getpid(),
             os.getppid(),
@@ -287,37 +326,102 @@ class _Channel(object):
             _json_text(_thread_name(self._tid)),
             "null" if _stack_signal is None else "%d" % _stack_signal,
         )
-        self._pending = _TOKEN_LINE + hello.encode("utf-8") + self._pending
-        return True
+        return hello.encode("utf-8")
 
     def _write(self, wait=0.0):
-        """Writes what the socket takes now (or within `wait` seconds); False if the connection is lost."""
-        import _socket
-
-        sock = self._sock
-        data = self._pending
-        try:
-            if wait:
-                sock.settimeout(wait)
+        """Writes what the connection takes now (or within `wait` seconds); False if it is lost."""
+        fd = self._fd
+        while self._pending:
+            data = self._pending
+            # Whole lines, _WRITE_MOST bytes at most (a longer line goes as it is).
+            cut = len(data) if len(data) <= _WRITE_MOST else data.rfind(b"\n", 0, _WRITE_MOST) + 1 or len(data)
             try:
-                sent = sock.send(data)
-            finally:
-                if wait:
-                    sock.setblocking(False)
-        except (BlockingIOError, InterruptedError, _socket.timeout):
-            return True
-        except OSError:
-            # The core has gone away (for example the editor restarted): reconnect later.
-            try:
-                sock.close()
-            except Exception:
-                pass
-            self._sock = None
-            return False
-        if sent:
-            self._pending = data[sent:]
-            self._midline = data[sent - 1:sent] != b"\n"
+                sent = _send_waiting(fd, data[:cut], wait) if wait else _send_now(fd, data[:cut])
+            except (BlockingIOError, InterruptedError):
+                return True
+            except OSError:
+                # The core has gone away (for example the editor restarted): reconnect later.
+                _close_connection(fd)
+                self._fd = None
+                return False
+            if sent:
+                self._pending = data[sent:]
+                self._midline = data[sent - 1:sent] != b"\n"
+            if sent < cut:
+                return True
         return True
+
+
+def _as_socket(fd):
+    """A socket object over the connection's descriptor, for one call; the caller detaches it."""
+    import _socket
+
+    return _socket.socket(_socket.AF_INET if _ADDRESS.startswith("tcp:") else _socket.AF_UNIX, _socket.SOCK_STREAM, 0, fd)
+
+
+def _send_waiting(fd, data, seconds):
+    import _socket
+
+    sock = _as_socket(fd)
+    try:
+        sock.settimeout(seconds)
+        try:
+            return sock.send(data)
+        except _socket.timeout:
+            # The core has not taken it yet.
+            return 0
+    finally:
+        sock.setblocking(False)
+        sock.detach()
+
+
+if os.name == "nt":
+    # A Windows socket is a handle, not a C runtime descriptor: os.write cannot use it.
+    def _send_now(fd, data):
+        sock = _as_socket(fd)
+        try:
+            return sock.send(data)
+        finally:
+            sock.detach()
+
+    def _close_connection(fd):
+        try:
+            _as_socket(fd).close()
+        except Exception:
+            pass
+
+else:
+    _send_now = os.write
+
+    def _close_connection(fd):
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+
+
+# A process's reports of the children it forked through multiprocessing's
+# start(): (pid, time, Process, target). Between two forks the parent only appends here
+# (each line formatted there would dirty pages its children share, see above);
+# they go out before its next message, or with a start 20 ms after the oldest.
+# Each child also reports its own start, with its call site, from the stack it
+# inherited (_patch_process_module): this is for a child gone before it could.
+_unsent_starts = []
+_START_BATCH = 0.02
+# Set by _patch_process_module: formats one start line.
+_start_line = None
+
+
+def _take_unsent_starts():
+    starts = _unsent_starts[:]
+    del _unsent_starts[:len(starts)]
+    lines = []
+    for pid, when, process, target in starts:
+        try:
+            lines.append(_start_line(process, pid, when, target))
+        except Exception:
+            pass
+    return "".join(lines)
 
 
 _channel = _Channel()
@@ -348,9 +452,10 @@ def _place_text(name, filename, line):
     return text if name is None else '{"name":%s,%s' % (_json_text(name), text)
 
 
-def _describe_target(process, base_run):
-    """A Process's or a Thread's target function, or its subclass's run, as JSON text."""
-    target = getattr(process, "_target", None)
+def _describe_target(process, base_run, target=None):
+    """A Process's or a Thread's target function (`target` if given), or its subclass's run, as JSON text."""
+    if target is None:
+        target = getattr(process, "_target", None)
     if getattr(target, "__globals__", None) is _GLOBALS:
         # One of the tracer's own wrappers (a queue's feeder): name what it wraps.
         target = getattr(target, "__wrapped__", target)
@@ -368,9 +473,10 @@ def _describe_target(process, base_run):
     return "null"
 
 
-def _caller_site():
-    """The first frame outside multiprocessing and the tracer: where start() was called."""
-    frame = sys._getframe(2)
+def _caller_site(frame=None):
+    """The first frame outside multiprocessing and the tracer (from `frame`, else the caller's caller): where start() was called."""
+    if frame is None:
+        frame = sys._getframe(2)
     while frame is not None:
         filename = frame.f_code.co_filename
         if not filename.startswith(_MP_DIR) and filename not in _TRACER_FILES:
@@ -632,6 +738,10 @@ _QUIET_FILES = frozenset((_LIB_PREFIX + "threading.py", _LIB_PREFIX + "queue.py"
 # handler (whatever Python frames are left below it are not what waits).
 _child_base = None
 _exit_base = None
+# popen_fork's _launch: the frame that calls _bootstrap in a child forked by start().
+_fork_launch = None
+# (parent pid, time) of the start() forking now: what its forked child reports.
+_forking = None
 # Threads that multiprocessing, concurrent or threading started for
 # themselves (by ident, while they run), and those being started so.
 # A fork leaves the set as it is: the child's only thread is the one that
@@ -2208,6 +2318,12 @@ def _patch_futures_process(module):
     _wrap(executor_class, "shutdown", make_shutdown)
 
 
+def _patch_popen_fork(module):
+    global _fork_launch
+    _fork_launch = module.Popen.__dict__["_launch"].__code__
+    _patch_popen_class(module.Popen, False, True)
+
+
 def _patch_mp_util(module):
     global _exit_base
     _exit_base = module._exit_function.__code__
@@ -2223,17 +2339,23 @@ def _patch_process_module(module):
     base_run = base.run
     current = lambda: module.current_process()  # noqa: E731
 
-    @_quietly
-    def report_start(process, target, site, when, pool):
-        method = getattr(process._popen, "method", None)
-        fields = '"child":%d,"name":%s,"daemon":%s,"method":%s,"target":%s,"site":%s' % (
-            _popen_pid(process),
+    # start() deletes the Process's target once the child is started: it is read before.
+    def start_fields(process, pid, method, site, target):
+        return '"child":%d,"name":%s,"daemon":%s,"method":%s,"target":%s,"site":%s' % (
+            pid,
             _json_text(process.name),
             "true" if process.daemon else "false",
             _json_text(method) if isinstance(method, str) else "null",
-            target,
-            site,
+            _describe_target(process, base_run, target),
+            site or "null",
         )
+
+    global _start_line
+    _start_line = lambda process, pid, when, target: _line("start", start_fields(process, pid, "fork", None, target), when)  # noqa: E731
+
+    @_quietly
+    def report_start(process, site, when, pool, target):
+        fields = start_fields(process, _popen_pid(process), getattr(process._popen, "method", None), site, target)
         if pool is None:
             _emit("start", fields, when)
         else:
@@ -2241,30 +2363,52 @@ def _patch_process_module(module):
 
     def make_start(original):
         def start(self):
-            target = site = "null"
+            global _forking
+            site = None
             pool = None
-            try:
-                target = _describe_target(self, base_run)
-                site = _caller_site()
-                if _populating:
+            if _populating:
+                # A pool's workers are reported by the parent, after their pool's line.
+                try:
+                    site = _caller_site()
                     pool = _pool_starting()
-            except Exception:
-                pass
+                except Exception:
+                    pass
+            target = getattr(self, "_target", None)
             # Stamped before the fork: another thread's reaping of this child (multiprocessing's
             # _cleanup() in its own start()) can be sent before this report, and must come after it.
             when = time.time()
+            # Read by the child, if this start() forks one.
+            _forking = (os.getpid(), when)
             original(self)
-            report_start(self, target, site, when, pool)
+            try:
+                popen = self._popen
+                if pool is None and getattr(popen, "method", None) == "fork":
+                    _unsent_starts.append((popen.pid, when, self, target))
+                    if when - _unsent_starts[0][1] >= _START_BATCH:
+                        _channel.send("")
+                    return
+                if site is None:
+                    site = _caller_site()
+            except Exception:
+                pass
+            report_start(self, site, when, pool, target)
 
         return start
 
     @_quietly
-    def report_boot(process):
-        _emit(
+    def report_boot(process, caller):
+        line = _line(
             "boot",
             '"ppid":%d,"name":%s,"daemon":%s'
             % (os.getppid(), _json_text(process.name), "true" if process.daemon else "false"),
         )
+        if caller.f_code is _fork_launch and not _populating and _forking is not None:
+            # Forked by start() just now (the fork start method): the child reports its start
+            # for its parent, with the call site from the stack it inherited.
+            by, when = _forking
+            fields = start_fields(process, os.getpid(), "fork", _caller_site(caller), None)
+            line = '{"e":"start","pid":%d,"t":%.6f,%s}\n' % (by, when, fields) + line
+        _channel.send(line)
 
     @_quietly
     def report_exit(code):
@@ -2272,7 +2416,7 @@ def _patch_process_module(module):
 
     def make_bootstrap(original):
         def _bootstrap(self, *args, **kwargs):
-            report_boot(self)
+            report_boot(self, sys._getframe(1))
             _worker_begins(self)
             code = original(self, *args, **kwargs)
             _worker_ends()
@@ -2292,13 +2436,29 @@ def _patch_process_module(module):
             fields += ',"code":' + _number_text(getattr(popen, "returncode", None))
         _emit("join", fields)
 
+    def ended(popen):
+        try:
+            return popen.poll() is not None
+        except Exception:
+            return False
+
     def make_join(original):
         def join(self, timeout=None):
-            report_join(self, "enter", timeout)
+            # A child that has already exited (most, when a program joins many in a row) is
+            # joined in one write: the join's start, the reaping and its end.
+            _channel.hold()
+            held = True
             try:
+                report_join(self, "enter", timeout)
+                popen = self._popen
+                if popen is None or not ended(popen):
+                    held = False
+                    _channel.release()
                 return original(self, timeout)
             finally:
                 report_join(self, "leave", timeout)
+                if held:
+                    _channel.release()
 
         return join
 
@@ -2536,7 +2696,7 @@ def _patch_os():
 _PATCHES = {
     "multiprocessing.process": _patch_process_module,
     # Its poll() calls os.waitpid(), whose wrapper reports the reaping.
-    "multiprocessing.popen_fork": lambda module: _patch_popen_class(module.Popen, False, True),
+    "multiprocessing.popen_fork": lambda module: _patch_popen_fork(module),
     # Its own poll() asks the fork server instead of waitpid().
     "multiprocessing.popen_forkserver": lambda module: _patch_popen_class(module.Popen, True, False),
     "subprocess": _patch_subprocess,

@@ -1,7 +1,5 @@
 'use strict';
-// Small helpers for the benchmarks: repeat, summarise, run a program and time it.
-
-const { spawn } = require('child_process');
+// Small helpers for the benchmarks: summarise and judge.
 
 /** Median, min and max of a list of numbers. */
 function summary(values) {
@@ -12,16 +10,6 @@ function summary(values) {
 
 const fmt = (value, digits = 1) => (value === undefined ? '–' : Number(value).toFixed(digits));
 const fmtSummary = (s, unit = 'ms', digits = 1) => `${fmt(s.median, digits)} ${unit} (min ${fmt(s.min, digits)}, max ${fmt(s.max, digits)}, n=${s.n})`;
-
-/** Runs a command to its end; resolves with its wall time in ms. */
-function timeCommand(command, args, env = process.env) {
-  return new Promise((resolve, reject) => {
-    const started = process.hrtime.bigint();
-    const child = spawn(command, args, { env, stdio: 'ignore' });
-    child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve(Number(process.hrtime.bigint() - started) / 1e6) : reject(new Error(`${command} exited ${code}`))));
-  });
-}
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -43,4 +31,4 @@ function addedCpuVerdict(idle, following, limit) {
   return `${added <= limit ? 'met' : 'NOT met'}: ${figures}`;
 }
 
-module.exports = { summary, fmt, fmtSummary, timeCommand, sleep, addedCpuVerdict };
+module.exports = { summary, fmt, fmtSummary, sleep, addedCpuVerdict };

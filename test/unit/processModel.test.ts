@@ -18,6 +18,19 @@ test('multiprocessing children hang under the process that started them, with th
   assert.deepEqual(root.children.map((c) => c.record.startMethod), ['fork', 'fork', 'fork', 'fork']);
 });
 
+test('under fork the child reports its own start with the call site; its parent\'s later report keeps it, in either order', () => {
+  const fromChild = startEvent(100, 101, 'Process-1') as Extract<TracerEvent, { kind: 'start' }>;
+  const fromParent: TracerEvent = { ...fromChild, site: null };
+  for (const order of [[fromChild, fromParent], [fromParent, fromChild]]) {
+    const { model, apply } = modelWithRun();
+    order.forEach(apply);
+    const records = model.processesOf('r').filter((r) => r.pid === 101);
+    assert.equal(records.length, 1, 'one record per process');
+    assert.deepEqual(records[0].startSite, { file: '/x/main.py', line: 12 });
+    assert.deepEqual(records[0].target, { name: 'piao', file: '/x/main.py', line: 4 });
+  }
+});
+
 test('a child that finished is exiting, a zombie once the OS says so, then exited with the collected code', () => {
   const { model, apply } = modelWithRun();
   apply(startEvent(100, 101, 'Piao-1'));

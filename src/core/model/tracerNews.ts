@@ -231,8 +231,10 @@ function onStart(context: TracerContext, run: RunRecord, event: EventOf<'start'>
   // (each process has its own connection): a rename is always later news than the start.
   becomeMultiprocessingChild(child, child.formerNames.length ? child.name : event.name, event.daemon);
   child.startMethod = event.method ?? child.startMethod;
-  child.target = event.target ?? undefined;
-  child.startSite = event.site ?? undefined;
+  // Under fork both the child and, later, its parent report the start; only the child knows
+  // where start() was called (the stack it inherited), and the parent's report must not undo that.
+  child.target = event.target ?? child.target;
+  child.startSite = event.site ?? child.startSite;
   child.poolId = event.pool ?? child.poolId;
   // The tracer's clock is finer than the scan's start time (clock ticks): prefer it.
   child.startedAt = seenByScanOnly ? event.time : Math.min(child.startedAt ?? event.time, event.time);

@@ -109,6 +109,19 @@ for (const interpreter of testInterpreters()) {
         orphansAre(summary, []);
       });
 
+      test(`children SIGKILLed as soon as start() returns: each one record, named by its parent, exit −9 (${method}, ${label})`, { skip }, async () => {
+        const traced = await runTraced(withMethod(python, method, 'killed_at_birth.py'));
+        const { summary } = traced;
+        onePerPid(summary);
+        assert.equal(traced.stdout.trim(), Array(20).fill('-9').join(' '));
+        const children = summary.processes.filter((p) => p.kind === 'mp-child');
+        assert.deepEqual(children.map((p) => p.name).sort(), Array.from({ length: 20 }, (_, i) => `Process-${i + 1}`).sort(), showAll(summary));
+        for (const child of children) {
+          assert.deepEqual([child.parentPid, child.exitCode, child.signal], [summary.run.topPid, -9, 'SIGKILL'], show(child));
+        }
+        orphansAre(summary, []);
+      });
+
       test(`the program SIGKILLs its child: the child's zombies and its orphan are each one record (${method}, ${label})`, { skip }, async () => {
         const traced = await runTraced(withMethod(python, method, 'killed_middle.py'));
         const { summary } = traced;

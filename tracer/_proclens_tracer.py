@@ -176,7 +176,8 @@ class _Channel(object):
                 self._forked()
             if self._lock.acquire(False):
                 try:
-                    if self._fd is None and self._connect():
+                    # A forked child may already hold its hello, for the connection it inherited.
+                    if self._fd is not None or self._connect():
                         self._write()
                 finally:
                     self._lock.release()

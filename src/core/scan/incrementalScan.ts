@@ -1,14 +1,16 @@
 import { ProcessSnapshot } from './processSnapshot';
 
 /**
- * How often a tick reads every process anyway. Between two full reads one
- * case goes unseen: a pid reused between two ticks. An unrelated process
- * ends and a new process of a run gets its number before the next tick: the
- * pid is in both listings, so it is not new, and its last reading says it is
- * unrelated. Linux hands pids out in turn up to pid_max, so that takes the
- * whole pid space to wrap around within one tick: rare, and such a process
- * then shows at most this late. A full read of 2,000 processes costs about
- * 40 ms (docs/benchmarks.md, P3): every 5 s, under 1 % of one core.
+ * How often a tick reads every process anyway. In between, a process whose
+ * last reading ties it to no followed one is not read again, and it can have
+ * become a run's meanwhile: its pid was reused between two ticks (an
+ * unrelated process ended and a new one of a run got its number, so the pid
+ * is in both listings and is not new), or, rarer still, its parent ended and
+ * it was handed to a subreaper of the run before a tick read it as the run's.
+ * Linux hands pids out in turn up to pid_max, so a reuse within one tick
+ * takes the whole pid space to come round: rare, and such a process then
+ * shows at most this late. A full read of 2,000 processes costs 40-50 ms
+ * (P3 in docs/benchmarks.md): every 5 s, about 1 % of one core.
  */
 export const FULL_READ_EVERY_MS = 5000;
 

@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import { IncrementalScan } from './incrementalScan';
 import { ProcessLister, ProcessSnapshot } from './processSnapshot';
 import { CLOCK_TICKS_PER_SECOND, pageSizeFrom, parseBootTime, parseCmdline, parseProcStat, parseUptime, ProcStat } from './procStat';
 
@@ -14,6 +15,8 @@ const BATCH = 128;
  * child process, and the zombie state, session and start ticks that `ps`
  * output would make us parse again. A listing is read in batches, yielding
  * to the event loop between them, so the host never waits on it for long.
+ * Given the pids the caller follows, a tick reads only the processes that
+ * can concern them, and every few seconds all (see incrementalScan.ts).
  */
 export class LinuxProcLister implements ProcessLister {
   readonly description = 'Linux /proc';
@@ -21,29 +24,37 @@ export class LinuxProcLister implements ProcessLister {
   private readonly bootTimeMs: number;
   private readonly pageBytes: number;
 
-  constructor(private readonly procRoot = '/proc') {
+  constructor(
+    private readonly procRoot = '/proc',
+    private readonly ticks = new IncrementalScan(),
+  ) {
     this.bootTimeMs = bootTime(procRoot);
     this.pageBytes = pageSizeFrom(readText(`${procRoot}/self/status`) ?? '', readText(`${procRoot}/self/statm`) ?? '');
   }
 
-  async list(): Promise<ProcessSnapshot[]> {
+  async list(followed?: ReadonlySet<number>): Promise<ProcessSnapshot[]> {
     // One readdir of /proc takes well under a millisecond even with thousands of entries.
-    const pids = fs.readdirSync(this.procRoot).filter((entry) => {
-      const code = entry.charCodeAt(0);
-      return code >= 48 && code <= 57;
-    });
+    const present = fs
+      .readdirSync(this.procRoot)
+      .filter((entry) => {
+        const code = entry.charCodeAt(0);
+        return code >= 48 && code <= 57;
+      })
+      .map(Number);
+    const tick = this.ticks.choose(present, followed);
     const snapshots: ProcessSnapshot[] = [];
-    for (let start = 0; start < pids.length; start += BATCH) {
+    for (let start = 0; start < tick.toRead.length; start += BATCH) {
       if (start > 0) {
         await new Promise((resolve) => setImmediate(resolve));
       }
-      for (const entry of pids.slice(start, start + BATCH)) {
-        const stat = this.readStat(Number(entry));
+      for (const pid of tick.toRead.slice(start, start + BATCH)) {
+        const stat = this.readStat(pid);
         if (stat) {
           snapshots.push(this.toSnapshot(stat));
         }
       }
     }
+    this.ticks.remember(tick, snapshots);
     return snapshots;
   }
 

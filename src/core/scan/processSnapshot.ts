@@ -32,7 +32,12 @@ export interface ProcessLister {
   readonly description: string;
   /** Whether zombies and sessions are reported (Linux only). */
   readonly seesZombies: boolean;
-  list(): Promise<ProcessSnapshot[]>;
+  /**
+   * Every process, each read now. Given the pids the caller follows, a lister
+   * may leave out what cannot concern them (the /proc lister does, see
+   * incrementalScan.ts); it never reports an old reading instead.
+   */
+  list(followed?: ReadonlySet<number>): Promise<ProcessSnapshot[]>;
   /** One process as the OS shows it now, or undefined when no such process exists. */
   snapshot(pid: number): Promise<ProcessSnapshot | undefined>;
   /** The current identity of a pid, or undefined when no such process exists. */

@@ -306,8 +306,21 @@ export class ProcessTracker extends EventEmitter<TrackerEvents> {
   private async scan(): Promise<void> {
     const before = this.model.version;
     try {
+      // What applyScan checks against the OS: every process of a live run not yet over, and the
+      // run's program, whose session its processes share. The lister may leave out the rest.
+      const followed = new Set<number>();
+      for (const run of this.model.runs().filter((r) => r.state === 'live')) {
+        if (run.topPid !== undefined) {
+          followed.add(run.topPid);
+        }
+        for (const record of this.model.processesOf(run.id)) {
+          if (record.state !== 'exited') {
+            followed.add(record.pid);
+          }
+        }
+      }
       const takenAt = Date.now();
-      this.model.applyScan(await this.lister.list(), takenAt);
+      this.model.applyScan(await this.lister.list(followed), takenAt);
       this.quietScans = this.model.version === before ? this.quietScans + 1 : 0;
     } catch (error) {
       // Without a scan the tracer's news still counts: a run can end on what it reported.

@@ -73,6 +73,37 @@ test('malformed and oversized lines are counted and skipped; the connection goes
   );
 });
 
+test('idle: once when the last open connection closes, not while another is open, not at close()', async () => {
+  const server = new EventServer();
+  await server.listen();
+  let events = 0;
+  let idles = 0;
+  server.on('event', () => events++);
+  server.on('idle', () => idles++);
+  const connect = () => net.connect(server.address.replace(/^unix:/, '')).on('error', () => undefined);
+  const first = connect();
+  let last: net.Socket | undefined;
+  try {
+    first.write(`${server.token}\n${HELLO}`);
+    await waitFor(() => events === 1);
+    await send(server, `${server.token}\n${HELLO}`);
+    await waitFor(() => events === 2 && server.connectionCount === 1);
+    assert.equal(idles, 0, 'one connection is still open');
+    first.end();
+    await waitFor(() => idles === 1);
+    assert.equal(idles, 1);
+    last = connect();
+    await waitFor(() => server.connectionCount === 1);
+    await server.close();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(idles, 1, 'a connection close() ends is not a tracer that has finished');
+  } finally {
+    first.destroy();
+    last?.destroy();
+    await server.close();
+  }
+});
+
 test('a connection that never sends its token is dropped after the deadline', async () => {
   await withServer(
     async (server) => {

@@ -34,6 +34,8 @@ export interface EventServerEvents {
   event: [TracerEvent];
   /** A line was dropped; `reason` says why. */
   dropped: [string];
+  /** The last open connection has closed: every traced process that connected has sent all it will. */
+  idle: [];
 }
 
 const TOKEN_LINE_MAX = 256;
@@ -96,6 +98,8 @@ export class EventServer extends EventEmitter<EventServerEvents> {
   private folder: string | undefined;
   private stacks: string | undefined;
   private addressText = '';
+  /** Set by close(): the connections it ends are not "every tracer has finished". */
+  private closing = false;
 
   constructor(private readonly limits: EventServerLimits = defaultEventServerLimits) {
     super();
@@ -141,6 +145,7 @@ export class EventServer extends EventEmitter<EventServerEvents> {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     for (const socket of this.sockets) {
       socket.destroy();
     }
@@ -165,7 +170,12 @@ export class EventServer extends EventEmitter<EventServerEvents> {
 
   private accept(socket: net.Socket): void {
     this.sockets.add(socket);
-    socket.on('close', () => this.sockets.delete(socket));
+    socket.on('close', () => {
+      this.sockets.delete(socket);
+      if (this.sockets.size === 0 && !this.closing) {
+        this.emit('idle');
+      }
+    });
     socket.on('error', () => socket.destroy());
     const deadline = setTimeout(() => this.reject(socket), this.limits.tokenDeadlineMs);
     let pending: Buffer = Buffer.alloc(0);

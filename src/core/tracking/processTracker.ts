@@ -153,8 +153,16 @@ export class ProcessTracker extends EventEmitter<TrackerEvents> {
     program.on('exit', (code) => {
       this.model.programExited(id, code);
       this.emit('log', 'info', `${id}: PID ${program.pid} exited with ${code}`);
-      // Let the tracer's last lines arrive before deciding the run has ended.
-      setTimeout(() => void this.scanNow(), 30);
+      // At once (on the next turn of the event loop, after what the OS has already reported):
+      // scan() settles the run only when no tracer connection is open and the OS shows none of it.
+      this.scheduleScan(0);
+    });
+    // Each connection closes after its process's last line: when the last one closes after the
+    // program's exit, nothing is left to wait for but what the OS shows.
+    events.on('idle', () => {
+      if (program.exited !== undefined && this.live.has(id)) {
+        this.scheduleScan(0);
+      }
     });
     this.scheduleScan(0);
     return run;

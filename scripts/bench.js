@@ -148,6 +148,30 @@ async function poolItems(method) {
   return plain.map((values, k) => ({ plain: summary(values), traced: summary(traced[k]), ratio: summary(traced[k]).median / summary(values).median }));
 }
 
+/**
+ * P2: what `proclens run` costs a program that does nothing, whole command against whole command
+ * (Node's start-up, the bundle, the socket, the tracer in Python, the final scan), alternating.
+ * `node -e 0` is timed alongside: the part of the cost that is Node's own start-up.
+ */
+async function cliFixedCost() {
+  const runs = quick ? 10 : 20;
+  const cli = path.join(root, 'dist', 'cli.js');
+  const plain = [];
+  const traced = [];
+  const bareNode = [];
+  for (let i = 0; i < runs; i++) {
+    plain.push(await timeCommand(python, ['-c', 'pass']));
+    traced.push(await timeCommand(process.execPath, [cli, 'run', '--', python, '-c', 'pass']));
+    bareNode.push(await timeCommand(process.execPath, ['-e', '0']));
+  }
+  const [p, t, n] = [plain, traced, bareNode].map(summary);
+  const added = t.median - p.median;
+  // Node 20 reads and parses this file at every start-up, before any JavaScript runs.
+  const certs = process.env.NODE_EXTRA_CA_CERTS ? ', NODE_EXTRA_CA_CERTS set' : '';
+  report('P2', `CLI fixed cost: \`proclens run -- python -c pass\` vs \`python -c pass\`, whole command, medians of ${runs} interleaved runs (\`node -e 0\` alone: ${fmt(n.median)} ms${certs})`,
+    `${fmtSummary(p)} vs ${fmtSummary(t)}`, '≤ 50 ms over the plain command', `+${fmt(added)} ms, ${added <= 50 ? 'met' : 'NOT met'}`);
+}
+
 /** P3: one full process listing, ps-list against the /proc lister. */
 async function scanCost(label) {
   const proc = new LinuxProcLister();
@@ -385,6 +409,8 @@ async function main() {
       );
     }
   }
+
+  if (wanted('P2')) await cliFixedCost();
 
   const minutes = ((Date.now() - started) / 60000).toFixed(1);
   if (!only) writeMarkdown(pythonVersion, minutes);

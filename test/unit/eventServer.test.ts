@@ -48,6 +48,14 @@ test('accepts events after the right token, in a folder only the owner can enter
   });
 });
 
+test('each server has a token of its own: 24 random bytes in hex', () => {
+  const tokens = new Set(Array.from({ length: 20 }, () => new EventServer().token));
+  assert.equal(tokens.size, 20);
+  for (const token of tokens) {
+    assert.match(token, /^[0-9a-f]{48}$/);
+  }
+});
+
 test('a peer with the wrong token gets nothing into the model', async () => {
   await withServer(async (server, events) => {
     await send(server, `${'0'.repeat(server.token.length)}\n${HELLO}`);

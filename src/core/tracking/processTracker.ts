@@ -6,8 +6,6 @@ import { ProcessModel } from '../model/processModel';
 import { isAlive, ProcessRecord, RunRecord } from '../model/processRecord';
 import { chooseLister } from '../scan/chooseLister';
 import { ProcessLister } from '../scan/processSnapshot';
-import { handlesSignal, workingFolder } from '../scan/procStatus';
-import { takeStacks } from '../stacks/stackRequest';
 
 export interface TrackerOptions {
   /** The folder holding the Python tracer (sitecustomize.py). */
@@ -238,6 +236,9 @@ export class ProcessTracker extends EventEmitter<TrackerEvents> {
       this.model.stacksTaken(new Map(records.map((r) => [r.key, { takenAt: Date.now(), threads: [], unavailable: r.python ? 'no-signal' : 'not-python' }])));
       return records;
     }
+    // Loaded when first asked for: they read with node:fs/promises, about 1 ms to load at start-up.
+    const { takeStacks } = require('../stacks/stackRequest') as typeof import('../stacks/stackRequest');
+    const { handlesSignal, workingFolder } = require('../scan/procStatus') as typeof import('../scan/procStatus');
     // Only Linux shows which signals a process handles; elsewhere nothing is asked (never act on a guess).
     const linux = process.platform === 'linux';
     const dumps = await takeStacks(records, {

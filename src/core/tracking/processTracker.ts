@@ -151,15 +151,14 @@ export class ProcessTracker extends EventEmitter<TrackerEvents> {
     program.on('exit', (code) => {
       this.model.programExited(id, code);
       this.emit('log', 'info', `${id}: PID ${program.pid} exited with ${code}`);
-      // At once (on the next turn of the event loop, after what the OS has already reported):
       // scan() settles the run only when no tracer connection is open and the OS shows none of it.
-      this.scheduleScan(0);
+      this.scanSettling(id);
     });
     // Each connection closes after its process's last line: when the last one closes after the
     // program's exit, nothing is left to wait for but what the OS shows.
     events.on('idle', () => {
-      if (program.exited !== undefined && this.live.has(id)) {
-        this.scheduleScan(0);
+      if (program.exited !== undefined) {
+        this.scanSettling(id);
       }
     });
     this.scheduleScan(0);
@@ -258,6 +257,19 @@ export class ProcessTracker extends EventEmitter<TrackerEvents> {
     await Promise.all([...this.live.values()].map((l) => l.run.events?.close()));
     this.live.clear();
     this.model.dispose();
+  }
+
+  /**
+   * Scans for a run that may have ended, as soon as the event loop has handled what the OS had
+   * already reported (a connection to accept, the lines on it): in this turn's check phase, not
+   * a timer's 1 ms later. A run settled or dropped meanwhile needs no scan.
+   */
+  private scanSettling(id: string): void {
+    setImmediate(() => {
+      if (this.live.has(id)) {
+        void this.scanNow();
+      }
+    });
   }
 
   private newRunId(): string {

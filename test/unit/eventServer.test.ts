@@ -48,6 +48,14 @@ test('accepts events after the right token, in a folder only the owner can enter
   });
 });
 
+test('each server has a token of its own: 24 random bytes in hex', () => {
+  const tokens = new Set(Array.from({ length: 20 }, () => new EventServer().token));
+  assert.equal(tokens.size, 20);
+  for (const token of tokens) {
+    assert.match(token, /^[0-9a-f]{48}$/);
+  }
+});
+
 test('a peer with the wrong token gets nothing into the model', async () => {
   await withServer(async (server, events) => {
     await send(server, `${'0'.repeat(server.token.length)}\n${HELLO}`);
@@ -71,6 +79,37 @@ test('malformed and oversized lines are counted and skipped; the connection goes
     },
     { maxLineBytes: 64 * 1024, maxConnections: 100, tokenDeadlineMs: 2000 },
   );
+});
+
+test('idle: once when the last open connection closes, not while another is open, not at close()', async () => {
+  const server = new EventServer();
+  await server.listen();
+  let events = 0;
+  let idles = 0;
+  server.on('event', () => events++);
+  server.on('idle', () => idles++);
+  const connect = () => net.connect(server.address.replace(/^unix:/, '')).on('error', () => undefined);
+  const first = connect();
+  let last: net.Socket | undefined;
+  try {
+    first.write(`${server.token}\n${HELLO}`);
+    await waitFor(() => events === 1);
+    await send(server, `${server.token}\n${HELLO}`);
+    await waitFor(() => events === 2 && server.connectionCount === 1);
+    assert.equal(idles, 0, 'one connection is still open');
+    first.end();
+    await waitFor(() => idles === 1);
+    assert.equal(idles, 1);
+    last = connect();
+    await waitFor(() => server.connectionCount === 1);
+    await server.close();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(idles, 1, 'a connection close() ends is not a tracer that has finished');
+  } finally {
+    first.destroy();
+    last?.destroy();
+    await server.close();
+  }
 });
 
 test('a connection that never sends its token is dropped after the deadline', async () => {

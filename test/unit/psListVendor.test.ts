@@ -23,7 +23,7 @@ for (const file of BUNDLES) {
   test(`${file} looks for fastlist in vendor/ beside itself, and it is there`, () => {
     const bundle = fs.readFileSync(path.join(ROOT, file), 'utf8');
     // ps-list: __dirname = dirname(fileURLToPath(import.meta.url)); the build defines import.meta.url as the bundle's own URL.
-    const folder = /([\w$]+)\s*=\s*[\w$.]+\.dirname\(\(0,\s*[\w$.]+\.fileURLToPath\)\(importMetaUrl\)\)/.exec(bundle)?.[1];
+    const folder = /([\w$]+)\s*=\s*[\w$.]+\.dirname\(\(0,\s*[\w$.]+\.fileURLToPath\)\(importMeta\.url\)\)/.exec(bundle)?.[1];
     assert.ok(folder, 'ps-list no longer derives its folder from import.meta.url: see how it finds fastlist now');
     assert.match(bundle, new RegExp(`\\.join\\(${folder.replace(/\$/g, '\\$')},\\s*"vendor",`), 'ps-list no longer looks in vendor/');
     const names = helpersNamedIn(bundle);

@@ -6,8 +6,6 @@ import { ProcessModel } from '../model/processModel';
 import { isAlive, ProcessRecord, RunRecord } from '../model/processRecord';
 import { chooseLister } from '../scan/chooseLister';
 import { ProcessLister } from '../scan/processSnapshot';
-import { handlesSignal, workingFolder } from '../scan/procStatus';
-import { takeStacks } from '../stacks/stackRequest';
 
 export interface TrackerOptions {
   /** The folder holding the Python tracer (sitecustomize.py). */
@@ -153,8 +151,15 @@ export class ProcessTracker extends EventEmitter<TrackerEvents> {
     program.on('exit', (code) => {
       this.model.programExited(id, code);
       this.emit('log', 'info', `${id}: PID ${program.pid} exited with ${code}`);
-      // Let the tracer's last lines arrive before deciding the run has ended.
-      setTimeout(() => void this.scanNow(), 30);
+      // scan() settles the run only when no tracer connection is open and the OS shows none of it.
+      this.scanSettling(id);
+    });
+    // Each connection closes after its process's last line: when the last one closes after the
+    // program's exit, nothing is left to wait for but what the OS shows.
+    events.on('idle', () => {
+      if (program.exited !== undefined) {
+        this.scanSettling(id);
+      }
     });
     this.scheduleScan(0);
     return run;
@@ -230,6 +235,9 @@ export class ProcessTracker extends EventEmitter<TrackerEvents> {
       this.model.stacksTaken(new Map(records.map((r) => [r.key, { takenAt: Date.now(), threads: [], unavailable: r.python ? 'no-signal' : 'not-python' }])));
       return records;
     }
+    // Loaded when first asked for: they read with node:fs/promises, about 1 ms to load at start-up.
+    const { takeStacks } = require('../stacks/stackRequest') as typeof import('../stacks/stackRequest');
+    const { handlesSignal, workingFolder } = require('../scan/procStatus') as typeof import('../scan/procStatus');
     // Only Linux shows which signals a process handles; elsewhere nothing is asked (never act on a guess).
     const linux = process.platform === 'linux';
     const dumps = await takeStacks(records, {
@@ -249,6 +257,19 @@ export class ProcessTracker extends EventEmitter<TrackerEvents> {
     await Promise.all([...this.live.values()].map((l) => l.run.events?.close()));
     this.live.clear();
     this.model.dispose();
+  }
+
+  /**
+   * Scans for a run that may have ended, as soon as the event loop has handled what the OS had
+   * already reported (a connection to accept, the lines on it): in this turn's check phase, not
+   * a timer's 1 ms later. A run settled or dropped meanwhile needs no scan.
+   */
+  private scanSettling(id: string): void {
+    setImmediate(() => {
+      if (this.live.has(id)) {
+        void this.scanNow();
+      }
+    });
   }
 
   private newRunId(): string {

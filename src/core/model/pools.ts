@@ -99,7 +99,7 @@ function counted(tasks: WorkerTasks, event: TaskEvent | IdleEvent): number {
 
 /**
  * A worker began a task; its previous one ended at `event.ended` unless an
- * idle report closed it. Each process has its own connection: the report can
+ * idle report closed it. Processes report on different connections: the report can
  * come after the OS showed the worker gone (a SIGKILL right after it began),
  * and then the task is one it died running.
  */

@@ -228,7 +228,8 @@ function onStart(context: TracerContext, run: RunRecord, event: EventOf<'start'>
   const seenByScanOnly = !child.traced;
   adopt(store, child, event.pid, event.time);
   // A child that renamed itself at once may be heard before its parent's report of the start
-  // (each process has its own connection): a rename is always later news than the start.
+  // (processes report on different connections, and under fork both the child and its parent
+  // report the start): a rename is always later news than the start.
   becomeMultiprocessingChild(child, child.formerNames.length ? child.name : event.name, event.daemon);
   child.startMethod = event.method ?? child.startMethod;
   // Under fork both the child and, later, its parent report the start; only the child knows
@@ -292,8 +293,8 @@ function beginning(
 ): ProcessRecord {
   const { store } = context;
   const known = store.findAt(run.id, pid, time);
-  // Each process reports on its own connection, so news from a child can arrive after its
-  // parent reported it ended; an event older than that end is about the same process, and one
+  // Processes may report on different connections (every new interpreter opens its own), so
+  // news from a child can arrive after its parent reported it ended; an event older than that end is about the same process, and one
   // newer is about a newcomer that reuses the pid. A zombie has ended too.
   const over = (known?.state === 'exited' || known?.state === 'zombie') && known.endedAt !== undefined;
   const lateNews = over && time <= known.endedAt!;

@@ -15,6 +15,8 @@
 //                   has missed (it must print no difference)
 //   --keep DIR      keep the raw outputs there (PACKAGE.plain.txt, PACKAGE.traced.txt)
 //   --verbose-off   without regrtest's -v (one line per test file, not per test)
+//   --python-arg A  an option for Python itself, before -m test (repeat it: --python-arg -X
+//                   --python-arg dev); both runs get it
 // Each package runs once each way, one after the other, never in parallel, with the same random
 // seed, regrtest's --timeout 600 and stdout and stderr in one file as a terminal shows them.
 // Exit code: 0 when every package printed the same, 1 when one differs, 2 on a bad command line.
@@ -24,7 +26,8 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 
-const USAGE = 'usage: node scripts/compareCPythonTests.js --python PYTHON PACKAGE... [--cli PATH] [--plain-twice] [--keep DIR] [--verbose-off] [-- REGRTEST ARGS]';
+const USAGE =
+  'usage: node scripts/compareCPythonTests.js --python PYTHON PACKAGE... [--cli PATH] [--plain-twice] [--keep DIR] [--verbose-off] [--python-arg ARG]... [-- REGRTEST ARGS]';
 const SEED = '20240501';
 /** Far above any of these packages: a run still going then is reported as hung and stopped. */
 const RUN_LIMIT_MS = 45 * 60_000;
@@ -53,7 +56,7 @@ const NORMALIZE = [
 ];
 
 function parseArguments(argv) {
-  const options = { packages: [], python: undefined, cli: path.join(__dirname, '..', 'dist', 'cli.js'), plainTwice: false, keep: undefined, verbose: true, extra: [] };
+  const options = { packages: [], python: undefined, cli: path.join(__dirname, '..', 'dist', 'cli.js'), plainTwice: false, keep: undefined, verbose: true, pythonArgs: [], extra: [] };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--') {
@@ -64,6 +67,11 @@ function parseArguments(argv) {
         return `${arg} needs a value`;
       }
       options[arg.slice(2)] = argv[++i];
+    } else if (arg === '--python-arg') {
+      if (argv[i + 1] === undefined) {
+        return `${arg} needs a value`;
+      }
+      options.pythonArgs.push(argv[++i]);
     } else if (arg === '--plain-twice') {
       options.plainTwice = true;
     } else if (arg === '--verbose-off') {
@@ -158,7 +166,7 @@ function lineDiff(a, b) {
 const summaryOf = (lines) => lines.filter((l) => /^(Total tests|Result|Total test files):/.test(l)).join('; ') || '(no regrtest summary)';
 
 async function comparePackage(options, pkg, folder) {
-  const regrtest = ['-m', 'test', pkg, ...(options.verbose ? ['-v'] : []), '--randseed', SEED, '--timeout', '600', ...options.extra];
+  const regrtest = [...options.pythonArgs, '-m', 'test', pkg, ...(options.verbose ? ['-v'] : []), '--randseed', SEED, '--timeout', '600', ...options.extra];
   const first = path.join(folder, `${pkg}.plain.txt`);
   const second = path.join(folder, options.plainTwice ? `${pkg}.plain2.txt` : `${pkg}.traced.txt`);
   const json = path.join(folder, `${pkg}.traced.jsonl`);

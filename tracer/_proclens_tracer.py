@@ -135,6 +135,9 @@ class _Channel(object):
         # left open when the interpreter tears down prints a ResourceWarning in
         # a program run with warnings on (-X dev), and the tracer prints nothing.
         self._fd = None
+        # The descriptor's file, (st_dev, st_ino): a program that closes every descriptor (as
+        # daemons do) may get the same number for a file of its own, never to be written to.
+        self._fd_id = None
         self._pid = os.getpid()
         # The thread the process began with: the main thread, or in a forked
         # child the thread that forked (a forked child's first message comes
@@ -155,16 +158,16 @@ class _Channel(object):
         self._lock = _thread.allocate_lock()
 
     def _forked(self):
-        fd = self._fd
+        fd, fd_id = self._fd, self._fd_id
         # The parent's unsent bytes are its own; a line it began to write would
         # be cut by ours.
         share = _SHARE_AFTER_FORK and not self._midline
         self._reset()
         del _unsent_starts[:]
-        if fd is None:
+        if fd is None or _identity(fd) != fd_id:
             return
         if share:
-            self._fd = fd
+            self._fd, self._fd_id = fd, fd_id
             self._pending = self._hello()
         else:
             _close_connection(fd)
@@ -307,6 +310,7 @@ class _Channel(object):
             self._retry_at = now + self._backoff
             return False
         self._fd = sock.detach()
+        self._fd_id = _identity(self._fd)
         self._backoff = 0.0
         if self._midline:
             # The rest of a line whose start went to the lost connection.
@@ -332,6 +336,10 @@ class _Channel(object):
     def _write(self, wait=0.0):
         """Writes what the connection takes now (or within `wait` seconds); False if it is lost."""
         fd = self._fd
+        if _identity(fd) != self._fd_id:
+            # No longer the connection: left to its new owner, and a new one opened.
+            self._fd = None
+            return False
         while self._pending:
             data = self._pending
             # Whole lines, _WRITE_MOST bytes at most (a longer line goes as it is).
@@ -351,6 +359,14 @@ class _Channel(object):
             if sent < cut:
                 return True
         return True
+
+
+def _identity(fd):
+    try:
+        found = os.fstat(fd)
+    except OSError:
+        return None
+    return (found.st_dev, found.st_ino)
 
 
 def _as_socket(fd):

@@ -22,6 +22,8 @@ function expectedStdout(method: string, python: string): string {
       ? ['no threading: os.fork child ran', 'no threading: os.fork child exit code 3']
       : ['no threading: os.fork child left out on Python 3.8 under -X dev']),
     'subprocess exit code 0',
+    "the files hold ['mine\\n']",
+    'subprocess exit code 0',
     'main done',
     '',
   ].join('\n');
@@ -34,7 +36,7 @@ function expectedStdout(method: string, python: string): string {
 for (const python of testInterpreters()) {
   describe(`the tracer prints nothing of its own under -X dev -W error (Python ${python.label})`, { concurrency: 3, skip: skipUnless(python) }, () => {
     for (const method of START_METHODS) {
-      test(`${method}: a Process, a Pool, an os.fork child leaving through sys.exit, spawned interpreters: the same stdout, stderr and exit code traced`, { timeout: 120_000 }, async () => {
+      test(`${method}: a Process, a Pool, an os.fork child leaving through sys.exit, spawned interpreters, descriptors closed under the tracer: the same stdout, stderr and exit code traced`, { timeout: 120_000 }, async () => {
         const command = [python.path!, '-X', 'dev', '-W', 'error', PROGRAM, method];
         // One after the other: two runs of forks and spawns at once on a busy machine can take long.
         const plain = await run(command[0], command.slice(1), { timeoutMs: 90_000 });
@@ -45,7 +47,7 @@ for (const python of testInterpreters()) {
         // The tracer was in every process, so each of them could have printed.
         const processes = traced.summary.processes;
         const forkChildren = python.label === '3.8' ? 0 : 2;
-        assert.equal(processes.filter((p) => p.kind === 'mp-child').length, 4, 'two Processes and two Pool workers');
+        assert.equal(processes.filter((p) => p.kind === 'mp-child').length, 5, 'three Processes and two Pool workers');
         assert.equal(processes.filter((p) => p.exitCode === 3).length, forkChildren, 'the os.fork children');
         assert.deepEqual(processes.filter((p) => !p.python || p.state !== 'exited').map((p) => p.name), [], 'every process ran Python and ended');
         assert.deepEqual(alivePids(processes.map((p) => p.pid)), [], 'nothing is left running');

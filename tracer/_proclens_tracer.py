@@ -2599,6 +2599,25 @@ def _like_builtin(original, function):
     return type(original.__name__, (object,), namespace)()
 
 
+# Python 3.12+ warns from inside os.fork() when the process has threads, naming the
+# frame that called it: the wrapper's. A fork beside a thread is then made from a
+# one-line function with the caller's globals, file, line and name, so the warning
+# is the one the program would get (the same place, module, filters and registry).
+_WARNS_ON_FORK = sys.version_info >= (3, 12)
+_CALL_HERE = (lambda call, args, kwargs: call(*args, **kwargs)).__code__
+_callers = {}
+
+
+def _as_caller(caller, original, args, kwargs):
+    code = caller.f_code
+    key = (code, caller.f_lineno)
+    trampoline = _callers.get(key)
+    if trampoline is None:
+        here = _CALL_HERE.replace(co_filename=code.co_filename, co_name=code.co_name, co_firstlineno=caller.f_lineno)
+        trampoline = _callers[key] = type(_as_caller)(here, caller.f_globals)
+    return trampoline(original, args, kwargs)
+
+
 @_quietly
 def _report_fork(child, caller, when):
     # multiprocessing's own forks (popen_fork, the fork server) are reported as `start`.
@@ -2656,7 +2675,10 @@ def _patch_os():
         def fork(*args, **kwargs):
             # Stamped before the fork, as popen is.
             when = clock()
-            pid = original(*args, **kwargs)
+            if _WARNS_ON_FORK and _thread._count():
+                pid = _as_caller(getframe(1), original, args, kwargs)
+            else:
+                pid = original(*args, **kwargs)
             if pid:
                 _report_fork(pid, getframe(1), when)
             else:

@@ -54,4 +54,20 @@ for (const python of testInterpreters()) {
       });
     }
   });
+
+  test(`a fork beside a running thread warns where the program forked, as plain (-W default, Python ${python.label})`, { skip: skipUnless(python), timeout: 60_000 }, async () => {
+    const command = [python.path!, '-W', 'default', path.join(FIXTURES, 'fork_beside_thread.py')];
+    const plain = await run(command[0], command.slice(1), { timeoutMs: 30_000 });
+    const warns = python.label !== '3.8';
+    // Python 3.12+ names the line that called os.fork(): the program's, and multiprocessing's.
+    assert.equal(plain.stderr.match(/DeprecationWarning: This process .* is multi-threaded/g)?.length ?? 0, warns ? 2 : 0, plain.stderr);
+    const traced = await runTraced(command, { timeoutMs: 30_000 });
+    const samePids = (text: string) => text.replace(/pid=\d+/g, 'pid=N');
+    assert.deepEqual(
+      { code: traced.code, stdout: traced.stdout, stderr: samePids(traced.stderr) },
+      { ...plain, stderr: samePids(plain.stderr) },
+      'traced as plain',
+    );
+    assert.equal(traced.summary.processes.length, 3, 'the program and its two forks, traced');
+  });
 }

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { ProcessModel } from '../../core/model/processModel';
 import { ProcessRecord } from '../../core/model/processRecord';
 import { HIGHLIGHT_MS, recentChange } from '../../core/model/recentChange';
+import { HighlightExpiry } from './highlightExpiry';
 
 const SCHEME = 'proclens-process';
 
@@ -19,9 +20,7 @@ export function processUri(record: ProcessRecord): vscode.Uri {
 export class ProcessDecorations implements vscode.FileDecorationProvider, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<vscode.Uri[]>();
   readonly onDidChangeFileDecorations = this.changed.event;
-  /** Key → when its highlight ends. */
-  private readonly highlighted = new Map<string, number>();
-  private timer: NodeJS.Timeout | undefined;
+  private readonly expiry: HighlightExpiry;
 
   constructor(
     private readonly model: ProcessModel,
@@ -30,18 +29,23 @@ export class ProcessDecorations implements vscode.FileDecorationProvider, vscode
     private readonly problemOf: (record: ProcessRecord) => string | undefined,
     private readonly now: () => number = Date.now,
   ) {
+    this.expiry = new HighlightExpiry((keys) => {
+      const records = keys.map((key) => this.model.get(key)).filter((r): r is ProcessRecord => r !== undefined);
+      if (records.length) {
+        this.changed.fire(records.map(processUri));
+      }
+    }, now);
     model.on('change', ({ processes }) => {
       const now = this.now();
       for (const record of processes) {
         if (recentChange(record, now)) {
           const since = record.endedAt ?? record.startedAt ?? now;
-          this.highlighted.set(record.key, since + HIGHLIGHT_MS);
+          this.expiry.highlight(record.key, since + HIGHLIGHT_MS);
         }
       }
       if (processes.length) {
         this.changed.fire(processes.map(processUri));
       }
-      this.expireLater();
     });
   }
 
@@ -79,25 +83,7 @@ export class ProcessDecorations implements vscode.FileDecorationProvider, vscode
   }
 
   dispose(): void {
-    clearTimeout(this.timer);
+    this.expiry.dispose();
     this.changed.dispose();
-  }
-
-  private expireLater(): void {
-    if (this.timer || !this.highlighted.size) {
-      return;
-    }
-    const next = Math.min(...this.highlighted.values());
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      const now = this.now();
-      const expired = [...this.highlighted].filter(([, until]) => until <= now).map(([key]) => key);
-      expired.forEach((key) => this.highlighted.delete(key));
-      const records = expired.map((key) => this.model.get(key)).filter((r): r is ProcessRecord => r !== undefined);
-      if (records.length) {
-        this.changed.fire(records.map(processUri));
-      }
-      this.expireLater();
-    }, Math.max(50, next - this.now() + 10));
   }
 }

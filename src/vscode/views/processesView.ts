@@ -8,18 +8,15 @@ import { poolTooltip, poolTreeItem } from './poolItems';
 import { PoolNode, PoolRow, poolRow } from './poolRows';
 import { processTooltip, processTreeItem, runTreeItem } from './processItems';
 import { isDetail, isPool, isRun, ProcessesNode, ProcessRows } from './processRows';
+import { RowTicker } from './rowTicker';
 import { RunDiagnoses } from './runDiagnoses';
-import { showsDuration } from './threadRows';
-
-/** How often rows that show a growing time (a wait, a join) are redrawn. */
-const TICK_MS = 1000;
 
 /**
  * Runs at the top, newest first; under each, its processes as a tree. The
  * model notifies once per burst; this view refreshes at most every
- * `refreshMs`, so a burst of 200 children is one repaint. While a row shows
- * how long something has waited, that row alone is redrawn every second
- * (and the deadlocks looked for again); with nothing waiting, nothing runs.
+ * `refreshMs`, so a burst of 200 children is one repaint, and a scan that
+ * changed nothing none. While a row shows how long something has waited,
+ * that row alone is redrawn every second (see RowTicker); otherwise nothing runs.
  */
 export class ProcessesView implements vscode.TreeDataProvider<ProcessesNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<ProcessesNode | ProcessesNode[] | undefined>();
@@ -28,11 +25,8 @@ export class ProcessesView implements vscode.TreeDataProvider<ProcessesNode>, vs
   /** The processes whose deadlocks appeared, changed or went (their rows' decorations change). */
   readonly onDidChangeDiagnoses = this.diagnosesChanged.event;
   private readonly rows: ProcessRows;
+  private readonly ticker: RowTicker;
   private timer: NodeJS.Timeout | undefined;
-  /** Keys of the processes with a row that shows a growing time. */
-  private readonly ticking = new Set<string>();
-  private ticker: NodeJS.Timeout | undefined;
-  private shown = true;
   /** Per process row: whether it was last drawn without children, and how often it has gained some. */
   private readonly rowShapes = new Map<string, { leaf: boolean; grown: number }>();
 
@@ -44,19 +38,18 @@ export class ProcessesView implements vscode.TreeDataProvider<ProcessesNode>, vs
     private readonly now: () => number = Date.now,
   ) {
     this.rows = new ProcessRows(model, diagnoses, () => settings.keepExited, settings.showThreads);
+    this.ticker = new RowTicker(model, this.rows, {
+      updateDiagnoses: (now) => this.updateDiagnoses(now),
+      redraw: (rows) => this.changed.fire(rows),
+      now,
+    });
     model.on('change', ({ processes }) => {
       for (const record of processes) {
-        const kept = this.model.get(record.key) !== undefined;
-        if (kept && showsDuration(record)) {
-          this.ticking.add(record.key);
-        } else {
-          this.ticking.delete(record.key);
-        }
-        if (!kept) {
+        if (this.model.get(record.key) === undefined) {
           this.rowShapes.delete(record.key);
         }
       }
-      this.tickWhileNeeded();
+      this.ticker.changed(processes);
       this.refreshSoon();
     });
   }
@@ -66,13 +59,13 @@ export class ProcessesView implements vscode.TreeDataProvider<ProcessesNode>, vs
     if (shown !== this.rows.threadsShown) {
       this.rows.threadsShown = shown;
       this.refresh();
+      this.ticker.rowsChanged();
     }
   }
 
   /** The view was shown or hidden: a hidden view is not redrawn each second. */
   set onScreen(shown: boolean) {
-    this.shown = shown;
-    this.tickWhileNeeded();
+    this.ticker.onScreen = shown;
   }
 
   get filter(): ProcessFilter | undefined {
@@ -92,7 +85,7 @@ export class ProcessesView implements vscode.TreeDataProvider<ProcessesNode>, vs
     clearTimeout(this.timer);
     this.timer = undefined;
     this.rows.clear();
-    this.updateDiagnoses();
+    this.updateDiagnoses(this.now());
     this.changed.fire(undefined);
   }
 
@@ -152,7 +145,7 @@ export class ProcessesView implements vscode.TreeDataProvider<ProcessesNode>, vs
 
   dispose(): void {
     clearTimeout(this.timer);
-    clearInterval(this.ticker);
+    this.ticker.dispose();
     this.changed.dispose();
     this.diagnosesChanged.dispose();
   }
@@ -186,43 +179,12 @@ export class ProcessesView implements vscode.TreeDataProvider<ProcessesNode>, vs
     return record.joiningPid !== undefined ? this.model.find(record.runId, record.joiningPid)?.name : undefined;
   }
 
-  private updateDiagnoses(): ProcessRecord[] {
-    const changed = this.diagnoses.update(this.now());
+  private updateDiagnoses(now: number): ProcessRecord[] {
+    const changed = this.diagnoses.update(now);
     if (changed.length) {
       this.diagnosesChanged.fire(changed);
     }
     return changed;
-  }
-
-  private tickWhileNeeded(): void {
-    const needed = this.shown && this.ticking.size > 0;
-    if (needed && !this.ticker) {
-      this.ticker = setInterval(() => this.tick(), TICK_MS);
-    } else if (!needed && this.ticker) {
-      clearInterval(this.ticker);
-      this.ticker = undefined;
-    }
-  }
-
-  /**
-   * Redraws the rows whose text holds a growing time, and the processes whose
-   * deadlocks changed (a wait becomes one by lasting); nothing else.
-   */
-  private tick(): void {
-    const rows: ProcessesNode[] = [...this.updateDiagnoses()];
-    for (const key of this.ticking) {
-      const record = this.model.get(key);
-      if (!record || !showsDuration(record)) {
-        this.ticking.delete(key);
-        continue;
-      }
-      rows.push(...this.rows.growingRows(record));
-    }
-    this.tickWhileNeeded();
-    if (rows.length) {
-      // Once each: a pool with four workers busy is one row to redraw.
-      this.changed.fire([...new Set(rows)]);
-    }
   }
 }
 

@@ -1,7 +1,8 @@
 // The deadlocks shown in the tree, per process. No `vscode` here: the unit tests read it directly.
-import { Diagnosis, diagnoseRun } from '../../core/diagnosis/deadlocks';
+import { Diagnosis, DIAGNOSIS_AFTER_MS, diagnoseRun } from '../../core/diagnosis/deadlocks';
 import { ProcessModel } from '../../core/model/processModel';
 import { isAlive, ProcessRecord } from '../../core/model/processRecord';
+import { liveThreads } from '../../core/model/threadsAndWaits';
 import { NameOf } from '../../core/present/waitText';
 
 /** Stable across recomputations while the same deadlock lasts: a tree row's id, and how changes are told. */
@@ -17,9 +18,25 @@ export const diagnosisId = (d: Diagnosis): string => {
 };
 
 /**
+ * Whether time alone may still give this process's run a deadlock: one of its
+ * waits (or its join) began less than DIAGNOSIS_AFTER_MS before `now`. Every
+ * diagnosis waits that long from such a start; once all of them are older,
+ * only news from the tracer or the scan can change the diagnoses.
+ */
+export function waitTooYoungToJudge(record: ProcessRecord, now: number): boolean {
+  const starts = liveThreads(record).flatMap((thread) => (thread.waiting ? [thread.waiting.enteredAt] : []));
+  const join = record.state === 'joining' ? record.joins.at(-1) : undefined;
+  if (join) {
+    starts.push(join.enteredAt);
+  }
+  return starts.some((since) => now - since < DIAGNOSIS_AFTER_MS);
+}
+
+/**
  * The diagnoses of every live run, kept per process key (each is shown on the
- * row of its `pid`). Recomputed when the tree refreshes and on the view's
- * one-second tick, since a wait becomes a deadlock only by lasting.
+ * row of its `pid`). Recomputed when the tree refreshes, and on the view's
+ * one-second tick, which goes on while a wait is too young to be judged:
+ * a wait becomes a deadlock only by lasting.
  */
 export class RunDiagnoses {
   private byKey = new Map<string, readonly Diagnosis[]>();

@@ -148,7 +148,7 @@ class _Channel(object):
         # news about the same process, not a new one.
         self._born = time.time()
         self._queue = []
-        self._held = 0
+        self._holds = []
         self._pending = b""
         # The first pending line was partly sent on a connection since lost.
         self._midline = False
@@ -205,18 +205,21 @@ class _Channel(object):
 
     def hold(self):
         """Until release(): lines are queued, not written, so that a few go out in one write."""
-        self._held += 1
+        # A list, not a count: append and pop are each one step under the GIL, even in two threads.
+        self._holds.append(None)
 
     def release(self):
-        # A forked child's first message resets the count of its parent's holds it inherited.
-        if self._held > 0:
-            self._held -= 1
+        try:
+            self._holds.pop()
+        except IndexError:
+            # A forked child's first message dropped the holds it inherited from its parent.
+            pass
         self._drain()
 
     def _drain(self):
         queue = self._queue
         lock = self._lock
-        while queue and not self._held and lock.acquire(False):
+        while queue and not self._holds and lock.acquire(False):
             try:
                 self._send_queued()
             finally:

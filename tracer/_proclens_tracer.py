@@ -364,14 +364,6 @@ class _Channel(object):
         return True
 
 
-def _identity(fd):
-    try:
-        found = os.fstat(fd)
-    except OSError:
-        return None
-    return (found.st_dev, found.st_ino)
-
-
 def _as_socket(fd):
     """A socket object over the connection's descriptor, for one call; the caller detaches it."""
     import _socket
@@ -586,22 +578,29 @@ _stack_file_id = None
 _register_dump = None
 
 
-def _open_stack_file():
-    fd = os.open(_STACK_PREFIX + "%d.stack" % os.getpid(), _STACK_FLAGS, 0o600)
+def _identity(fd):
+    """A descriptor's file, (st_dev, st_ino); None if the descriptor is closed."""
     try:
         found = os.fstat(fd)
-    except Exception:
+    except OSError:
+        return None
+    return (found.st_dev, found.st_ino)
+
+
+def _open_stack_file():
+    fd = os.open(_STACK_PREFIX + "%d.stack" % os.getpid(), _STACK_FLAGS, 0o600)
+    file_id = _identity(fd)
+    if file_id is None:
         os.close(fd)
-        raise
-    return fd, (found.st_dev, found.st_ino)
+        raise OSError("no identity for the stack file")
+    return fd, file_id
 
 
 def _close_stack_file():
     global _stack_fd
     fd, _stack_fd = _stack_fd, -1
     try:
-        found = os.fstat(fd)
-        if (found.st_dev, found.st_ino) == _stack_file_id:
+        if _identity(fd) == _stack_file_id:
             os.close(fd)
     except Exception:
         pass

@@ -15,6 +15,12 @@ export interface RunRequest {
   readonly cwd: string;
   /** Shown as the terminal's name and the run's label. */
   readonly label: string;
+  /** Variables added to the extension host's environment (the .env file's, then `proclens.env`). */
+  readonly env?: Readonly<Record<string, string>>;
+  /** The .env file those variables were read from, when there was one: for the run's tooltip. */
+  readonly envFile?: string;
+  /** The Python interpreter of the run: it also runs the terminal launcher (any command may be run). */
+  readonly python?: string;
 }
 
 interface Session {

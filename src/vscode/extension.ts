@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import * as path from 'node:path';
 import { ProcessControl } from '../core/control/processControl';
 import { loadExampleManifest } from '../core/examples/exampleManifest';
 import { ProcessRecord, RunRecord } from '../core/model/processRecord';
@@ -58,6 +59,7 @@ export function activate(context: vscode.ExtensionContext): ProcLensApi {
   const log = vscode.window.createOutputChannel('ProcLens', { log: true });
   const tracker = new ProcessTracker({
     tracerDirectory: context.asAbsolutePath('tracer'),
+    terminalLauncher: context.asAbsolutePath(path.join('launcher', 'run_in_terminal.py')),
     scanIntervalMs: settings.scanIntervalMs,
   });
   tracker.on('log', (level, message) => log[level](message));

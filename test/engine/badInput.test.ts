@@ -108,7 +108,7 @@ describe('the tracer never changes the program', { concurrency: 2 }, () => {
     const tracked = await tracker.start({ command, stdio: 'pipe' });
     let stdout = '';
     tracked.program.on('stdout', (d) => (stdout += d));
-    const code = new Promise<number>((resolve) => tracked.program.on('exit', resolve));
+    const code = new Promise<number | null>((resolve) => tracked.program.on('exit', resolve));
     while (!stdout.includes('first')) {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }

@@ -118,3 +118,18 @@ test('records a scan could not have seen are not judged by it', () => {
   model.applyScan([top]);
   assert.equal(model.find('r', 101)!.state, 'zombie', 'gone from the OS, not yet joined by its Python parent');
 });
+
+test('in a terminal, the session is its launcher’s: the program’s children in it are members, the launcher never is', async () => {
+  // The launcher (pid 99) leads session 99 and started the program (pid 100) in the same clock tick.
+  const launcher = snapshot(99, 1, { sessionId: 99, startTime: T, name: 'python3' });
+  const program = snapshot(100, 99, { sessionId: 99, startTime: T });
+  // Left behind by the program, reparented to init: only its session says it is the run's.
+  const orphan = snapshot(300, 1, { sessionId: 99, startTime: T + 20, name: 'sleep' });
+  const { model, control, sent } = runWithOs(new Map([[99, launcher], [300, orphan]]));
+  model.run('r')!.sessionLeader = 99;
+  model.applyScan([launcher, program, orphan]);
+  await settle();
+  assert.deepEqual(model.processesOf('r').map((p) => p.pid).sort(), [100, 300]);
+  await control.stopRun('r', 0);
+  assert.deepEqual([...new Set(sent)].sort(), [100, 300], 'Stop Run never signals the launcher');
+});

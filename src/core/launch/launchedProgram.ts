@@ -1,21 +1,37 @@
-import { ChildProcess, spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { signalNumber } from '../model/exitCodes';
-
-export interface LaunchOptions {
-  /** The executable and its arguments; never passed through a shell. */
-  readonly command: readonly string[];
-  readonly cwd: string;
-  readonly env: NodeJS.ProcessEnv;
-  /** `inherit` passes the terminal through (CLI); `pipe` lets the caller carry the I/O (extension). */
-  readonly stdio: 'inherit' | 'pipe';
-}
 
 export interface LaunchedProgramEvents {
+  /** What the program wrote; in a terminal, everything the terminal shows (its echo too). */
   stdout: [Buffer];
   stderr: [Buffer];
-  /** Python's convention: the exit code, or −N when signal N ended it. */
-  exit: [number];
+  /**
+   * Python's convention: the exit code, or −N when signal N ended it; null
+   * when it cannot be known (the terminal launcher was killed first). Comes
+   * after the last output.
+   */
+  exit: [number | null];
+}
+
+/**
+ * One started program, whichever way it was started: with pipes
+ * (PipedProgram) or in a terminal of its own (TerminalProgram).
+ */
+export interface LaunchedProgram extends EventEmitter<LaunchedProgramEvents> {
+  readonly pid: number;
+  /**
+   * The session its processes share, which tells them apart from everything
+   * else: its own (pid) with pipes, its terminal launcher's in a terminal.
+   * Undefined where there are no sessions (Windows).
+   */
+  readonly sessionLeader: number | undefined;
+  /** The exit code once it has exited (see the `exit` event). */
+  readonly exited: number | null | undefined;
+  /** Input: a pipe's data, or keys typed in the terminal. */
+  write(data: string | Buffer): void;
+  /** Its stdin ends (pipes); ProcLens lets go of its terminal (terminal). */
+  endInput(): void;
+  /** ProcLens has read the program's identity from the OS: its pid may be reused from now on. */
+  identified(): void;
 }
 
 /** Raised when the program could not be started; the message is meant for people. */
@@ -28,68 +44,14 @@ export class LaunchError extends Error {
   }
 }
 
-/** One started program. It runs in a session of its own so its whole tree can be told apart. */
-export class LaunchedProgram extends EventEmitter<LaunchedProgramEvents> {
-  private exitCode: number | undefined;
-
-  private constructor(private readonly child: ChildProcess) {
-    super();
-    child.stdout?.on('data', (data: Buffer) => this.emit('stdout', data));
-    child.stderr?.on('data', (data: Buffer) => this.emit('stderr', data));
-    // A program that exits without reading its input must not crash us with EPIPE.
-    child.stdin?.on('error', () => undefined);
-    child.on('exit', (code, signal) => {
-      this.exitCode = code ?? -(signal ? (signalNumber(signal) ?? 0) : 0);
-      this.emit('exit', this.exitCode);
-    });
-  }
-
-  static start(options: LaunchOptions): Promise<LaunchedProgram> {
-    const [executable, ...args] = options.command;
-    if (!executable) {
-      return Promise.reject(new LaunchError('No command was given.'));
-    }
-    return new Promise((resolve, reject) => {
-      const child = spawn(executable, args, {
-        cwd: options.cwd,
-        env: options.env,
-        stdio: options.stdio,
-        detached: process.platform !== 'win32',
-        windowsHide: true,
-        shell: false,
-      });
-      child.once('spawn', () => resolve(new LaunchedProgram(child)));
-      child.once('error', (error: NodeJS.ErrnoException) => reject(explain(error, executable, options.cwd)));
-    });
-  }
-
-  get pid(): number {
-    return this.child.pid!;
-  }
-
-  /** The exit code once it has exited (see the `exit` event). */
-  get exited(): number | undefined {
-    return this.exitCode;
-  }
-
-  write(data: string | Buffer): void {
-    if (this.child.stdin?.writable) {
-      this.child.stdin.write(data);
-    }
-  }
-
-  endInput(): void {
-    this.child.stdin?.end();
-  }
-}
-
-function explain(error: NodeJS.ErrnoException, executable: string, cwd: string): LaunchError {
-  switch (error.code) {
+/** A start failure (errno name and all) in words the person can act on. */
+export function explainLaunchError(code: string | undefined, detail: string, executable: string, cwd: string): LaunchError {
+  switch (code) {
     case 'ENOENT':
-      return new LaunchError(`"${executable}" was not found (or the folder "${cwd}" does not exist).`, error.code);
+      return new LaunchError(`"${executable}" was not found (or the folder "${cwd}" does not exist).`, code);
     case 'EACCES':
-      return new LaunchError(`"${executable}" cannot be run: permission denied.`, error.code);
+      return new LaunchError(`"${executable}" cannot be run: permission denied.`, code);
     default:
-      return new LaunchError(`"${executable}" could not be started: ${error.message}`, error.code);
+      return new LaunchError(`"${executable}" could not be started: ${detail}`, code);
   }
 }

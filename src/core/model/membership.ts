@@ -49,14 +49,19 @@ export function isRunMember(
 }
 
 /**
- * In the session of the run's program. An attached process shares its session
- * with whatever started it, so only its descendants count; and once the
- * program has ended its pid may lead someone else's session, so only a
- * process started while it still ran counts.
+ * In the session ProcLens started the run in (see RunRecord.sessionLeader).
+ * An attached process shares its session with whatever started it, so only
+ * its descendants count; and once the program has ended the session's id may
+ * name someone else's session, so only a process started while it still ran
+ * counts.
  */
 export function inRunSession(run: RunRecord, top: ProcessRecord, snapshot: ProcessSnapshot): boolean {
-  if (run.attached || snapshot.sessionId === undefined || snapshot.sessionId !== top.pid) {
+  const leader = run.sessionLeader ?? top.pid;
+  if (run.attached || snapshot.sessionId === undefined || snapshot.sessionId !== leader) {
     return false;
+  }
+  if (snapshot.pid === leader && leader !== top.pid) {
+    return false; // The terminal launcher: it leads the session, but ProcLens started it, not the program.
   }
   const topEnd = top.state === 'exited' ? top.endedAt : undefined;
   return topEnd === undefined || snapshot.startTime === undefined || snapshot.startTime <= topEnd + START_TIME_SLACK_MS;

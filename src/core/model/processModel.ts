@@ -93,8 +93,9 @@ export class ProcessModel extends EventEmitter<ProcessModelEvents> {
    * `snapshot` is the OS's view of it, read at once: it confirms the program
    * as the run's first member, and everything else is judged against it.
    */
-  programStarted(runId: string, pid: number, argv: readonly string[], snapshot?: ProcessSnapshot): ProcessRecord {
+  programStarted(runId: string, pid: number, argv: readonly string[], snapshot?: ProcessSnapshot, sessionLeader?: number): ProcessRecord {
     const run = this.requireRun(runId);
+    run.sessionLeader = sessionLeader;
     const record = this.store.create(runId, pid, 'program', path.basename(argv[0] ?? String(pid)), undefined, run.startedAt);
     record.commandLine = [...argv];
     if (snapshot?.pid === pid) {
@@ -106,15 +107,19 @@ export class ProcessModel extends EventEmitter<ProcessModelEvents> {
     return record;
   }
 
-  /** The run's program ended; `exitCode` follows Python's convention (−N for signal N). */
+  /**
+   * The run's program ended; `exitCode` follows Python's convention (−N for
+   * signal N). Null: its status was lost (its terminal launcher was killed);
+   * whether and when it ended is then left to the OS scan.
+   */
   programExited(runId: string, exitCode: number | null): void {
     const run = this.requireRun(runId);
     run.exitCode = exitCode;
     run.signal = signalOfExitCode(exitCode);
     this.store.touchRun(run);
     const top = this.store.get(run.topKey);
-    if (top) {
-      // ProcLens is its parent: this is the reaped status, the final word.
+    if (top && exitCode !== null) {
+      // ProcLens, or its terminal launcher, reaped it: this is the reaped status, the final word.
       ended(this.store, top, exitCode, this.now(), true);
     }
   }

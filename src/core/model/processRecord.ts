@@ -257,6 +257,12 @@ export interface RunRecord {
   state: RunState;
   topPid?: number;
   topKey?: string;
+  /**
+   * The session ProcLens started the run in, which its processes share: the
+   * program's own pid, or the terminal launcher's when it runs in a terminal.
+   * Undefined for an attached run and where there are no sessions.
+   */
+  sessionLeader?: number;
   endedAt?: number;
   exitCode?: number | null;
   signal?: string;

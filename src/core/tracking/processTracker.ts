@@ -1,6 +1,8 @@
 import { EventEmitter } from 'node:events';
 import { EventServer } from '../events/eventServer';
 import { LaunchedProgram, LaunchError } from '../launch/launchedProgram';
+import { PipedProgram } from '../launch/pipedProgram';
+import { TerminalProgram } from '../launch/terminalProgram';
 import { tracerEnvironment } from '../launch/tracerEnvironment';
 import { ProcessModel } from '../model/processModel';
 import { isAlive, ProcessRecord, RunRecord } from '../model/processRecord';
@@ -10,6 +12,8 @@ import { ProcessLister } from '../scan/processSnapshot';
 export interface TrackerOptions {
   /** The folder holding the Python tracer (sitecustomize.py). */
   readonly tracerDirectory: string;
+  /** The terminal launcher script (launcher/run_in_terminal.py), for runs asked for in a terminal. */
+  readonly terminalLauncher?: string;
   readonly lister?: ProcessLister;
   /** How often the OS is scanned while a run is live. */
   readonly scanIntervalMs?: number;
@@ -24,6 +28,11 @@ export interface RunOptions {
   readonly cwd?: string;
   readonly env?: NodeJS.ProcessEnv;
   readonly stdio?: 'inherit' | 'pipe';
+  /**
+   * Run it in a pseudo-terminal of its own (Unix), started by this Python;
+   * its output and exit come as the program's events, keys go in by write().
+   */
+  readonly terminal?: { readonly python: string; readonly rows: number; readonly columns: number };
   /** Pool workers report a short text of each task's arguments (default true). */
   readonly taskArguments?: boolean;
 }
@@ -64,6 +73,8 @@ export interface AdoptOptions {
   readonly startedAt?: number;
   /** A process ProcLens did not start: follow its descendants only, not the rest of its session. */
   readonly attached?: boolean;
+  /** The session it was started in (see RunRecord.sessionLeader), when ProcLens started it. */
+  readonly sessionLeader?: number;
 }
 
 /** How soon a process whose code has finished is looked for in the OS. */
@@ -125,18 +136,19 @@ export class ProcessTracker extends EventEmitter<TrackerEvents> {
     this.model.addRun(record);
     let program: LaunchedProgram;
     try {
-      program = await LaunchedProgram.start({
-        command: options.command,
-        cwd,
-        env: tracerEnvironment(options.env ?? process.env, {
-          directory: this.options.tracerDirectory,
-          address: events.address,
-          token: events.token,
-          stacksFolder: events.stacksFolder,
-          taskArguments: options.taskArguments,
-        }),
-        stdio: options.stdio ?? 'pipe',
+      const env = tracerEnvironment(options.env ?? process.env, {
+        directory: this.options.tracerDirectory,
+        address: events.address,
+        token: events.token,
+        stacksFolder: events.stacksFolder,
+        taskArguments: options.taskArguments,
       });
+      const { terminal } = options;
+      if (terminal && this.options.terminalLauncher) {
+        program = await TerminalProgram.start({ command: options.command, cwd, env, launcher: this.options.terminalLauncher, ...terminal });
+      } else {
+        program = await PipedProgram.start({ command: options.command, cwd, env, stdio: options.stdio ?? 'pipe' });
+      }
     } catch (error) {
       await events.close();
       const message = error instanceof LaunchError ? error.message : String(error);
@@ -144,8 +156,9 @@ export class ProcessTracker extends EventEmitter<TrackerEvents> {
       this.emit('log', 'error', `${id}: ${message}`);
       throw error;
     }
-    // Read at once: until its exit event is handled, the pid is surely still our child's.
-    this.model.programStarted(id, program.pid, options.command, await this.lister.snapshot(program.pid));
+    // Read at once: until it is told it was identified, nothing reaps the program, so the pid is surely its.
+    this.model.programStarted(id, program.pid, options.command, await this.lister.snapshot(program.pid), program.sessionLeader);
+    program.identified();
     this.emit('log', 'info', `${id}: started PID ${program.pid}: ${options.command.join(' ')}`);
     const run = this.follow(record, program, events) as LaunchedRun;
     program.on('exit', (code) => {
@@ -186,7 +199,9 @@ export class ProcessTracker extends EventEmitter<TrackerEvents> {
       attached: options.attached,
     };
     this.model.addRun(record);
-    this.model.programStarted(id, options.pid, options.command, snapshot);
+    // Its session still counts only if the program is still in it (it may have left by setsid()).
+    const leader = options.sessionLeader !== undefined && snapshot.sessionId === options.sessionLeader ? options.sessionLeader : undefined;
+    this.model.programStarted(id, options.pid, options.command, snapshot, options.attached ? undefined : leader);
     const how = options.attached ? 'attached to' : 'following again';
     this.emit('log', 'info', `${id}: ${how} PID ${options.pid}: ${options.command.join(' ')}`);
     const run = this.follow(record);
@@ -333,6 +348,9 @@ export class ProcessTracker extends EventEmitter<TrackerEvents> {
       for (const run of this.model.runs().filter((r) => r.state === 'live')) {
         if (run.topPid !== undefined) {
           followed.add(run.topPid);
+        }
+        if (run.sessionLeader !== undefined) {
+          followed.add(run.sessionLeader);
         }
         for (const record of this.model.processesOf(run.id)) {
           if (record.state !== 'exited') {

@@ -7,7 +7,9 @@ import { RunRecord } from '../../core/model/processRecord';
 import { formatExitCode } from '../../core/present/processText';
 import { LaunchedRun, ProcessTracker, TrackedRun } from '../../core/tracking/processTracker';
 import { settings } from '../settings';
-import { RunTerminal } from './runTerminal';
+import { TerminalProgram } from '../../core/launch/terminalProgram';
+import { findPython } from '../python/pythonInterpreter';
+import { DEFAULT_DIMENSIONS, RunTerminal, RunTerminalMode } from './runTerminal';
 
 /** How a run was asked for: enough to run it again. */
 export interface RunRequest {
@@ -34,9 +36,13 @@ export interface RememberedRun extends RunRequest {
   readonly pid: number;
   readonly identity?: string;
   readonly startedAt: number;
+  readonly sessionLeader?: number;
 }
 
 const REMEMBERED_KEY = 'proclens.liveRuns';
+
+/** How long a run waits for its terminal to open and tell its size (it opens in a few ms when shown). */
+const OPEN_WAIT_MS = 1000;
 
 /** The runs started from VS Code, each with its terminal. */
 export class RunSessions implements vscode.Disposable {
@@ -67,33 +73,55 @@ export class RunSessions implements vscode.Disposable {
       void vscode.window.showWarningMessage(vscode.l10n.t('ProcLens runs nothing in an untrusted workspace. Trust the workspace to run programs.'));
       return undefined;
     }
-    let run: LaunchedRun;
+    const mode: RunTerminalMode = process.platform === 'win32' ? 'lines' : 'terminal';
+    let run: LaunchedRun | undefined;
+    const pty = new RunTerminal(
+      {
+        input: (data) => run?.program.write(data),
+        endInput: () => run?.program.endInput(),
+        interrupt: () => run && void this.stop(run.id),
+        resize: (rows, columns) => run && run.program instanceof TerminalProgram && run.program.resize(rows, columns),
+        closed: () => run && void this.terminalClosed(run.id),
+      },
+      mode,
+    );
+    const terminal = vscode.window.createTerminal({ name: `ProcLens: ${request.label}`, pty, iconPath: new vscode.ThemeIcon('type-hierarchy') });
+    terminal.show(true);
+    // The program may ask its terminal's size as it starts: wait (a little) for VS Code to know it.
+    const size = await Promise.race([pty.opened, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), OPEN_WAIT_MS))]);
+    const python = mode === 'terminal' ? (request.python ?? (await this.python())) : undefined;
     try {
-      run = await this.tracker.start({ command: request.command, cwd: request.cwd, stdio: 'pipe', taskArguments: settings.showTaskArguments });
+      run = await this.tracker.start({
+        command: request.command,
+        cwd: request.cwd,
+        env: request.env ? { ...process.env, ...request.env } : undefined,
+        stdio: 'pipe',
+        terminal: python ? { python, ...(size ?? DEFAULT_DIMENSIONS) } : undefined,
+        taskArguments: settings.showTaskArguments,
+      });
     } catch (error) {
+      terminal.dispose();
       const message = error instanceof LaunchError ? error.message : String(error);
       this.log.error(`could not start ${request.command.join(' ')}: ${message}`);
       void vscode.window.showErrorMessage(vscode.l10n.t('Could not start {0}: {1}', request.label, message));
       return undefined;
     }
-    const pty = new RunTerminal({
-      input: (line) => run.program.write(line),
-      endInput: () => run.program.endInput(),
-      interrupt: () => void this.stop(run.id),
-      closed: () => void this.terminalClosed(run.id),
-    });
-    const terminal = vscode.window.createTerminal({ name: `ProcLens: ${request.label}`, pty, iconUrl: new vscode.ThemeIcon('type-hierarchy') } as vscode.ExtensionTerminalOptions);
+    const started = run;
     this.sessions.set(run.id, { request, run, terminal });
-    terminal.show(true);
     void this.remember();
     const decoder = (stream: 'stdout' | 'stderr') => {
       const utf8 = new TextDecoder('utf-8');
-      run.program.on(stream, (data) => pty.write(utf8.decode(data, { stream: true })));
+      started.program.on(stream, (data) => pty.write(utf8.decode(data, { stream: true })));
     };
     decoder('stdout');
     decoder('stderr');
+    // Each program tells its exit after its last output (see LaunchedProgram), so this line comes last.
     run.program.on('exit', (code) => {
-      pty.notice(vscode.l10n.t('[ProcLens] {0} exited with code {1}: {2}', request.label, formatExitCode(code), describeExitCode(code, vscode.l10n.t)));
+      pty.notice(
+        code === null
+          ? vscode.l10n.t('[ProcLens] {0} ended; its exit code is unknown (its terminal was lost)', request.label)
+          : vscode.l10n.t('[ProcLens] {0} exited with code {1}: {2}', request.label, formatExitCode(code), describeExitCode(code, vscode.l10n.t)),
+      );
     });
     void run.finished.then(() => {
       this.log.info(`${run.id} finished`);
@@ -186,9 +214,19 @@ export class RunSessions implements vscode.Disposable {
       const top = run.record.topKey ? this.tracker.model.get(run.record.topKey) : undefined;
       const pid = run.record.topPid!;
       const identity = top?.identity ?? (await this.tracker.lister.identify(pid));
-      entries.push({ ...request, command: [...request.command], pid, identity, startedAt: run.record.startedAt });
+      entries.push({ ...request, command: [...request.command], pid, identity, startedAt: run.record.startedAt, sessionLeader: run.record.sessionLeader });
     }
     await this.memory.update(REMEMBERED_KEY, entries);
+  }
+
+  /** The Python that runs the terminal launcher when the command is not a Python file's: none means pipes. */
+  private async python(): Promise<string | undefined> {
+    try {
+      return (await findPython(this.log)).executable;
+    } catch {
+      this.log.warn('no Python found to run the terminal launcher: the program runs with pipes, not a terminal');
+      return undefined;
+    }
   }
 
   private async terminalClosed(runId: string): Promise<void> {

@@ -40,6 +40,7 @@ const S06 = { title: 'Start four processes', file: 's06_start_four_processes.py'
 const STUCK = { title: 'A lock never released', file: 'stuck_lock.py' };
 const POOL = { title: 'Pool.map() over three workers', file: 'pool_map.py' };
 const S08 = { title: 'Start all, then join all', file: 's08_join_all.py' };
+const CTRL_C = { title: 'Ctrl+C: SIGINT to every process', file: 'ctrl_c_pool.py' };
 const CHILDREN = ['Process-1', 'Process-2', 'Process-3', 'Process-4'];
 
 const log = (msg) => console.log(`[ui] ${msg}`);
@@ -245,6 +246,8 @@ function checks(state) {
             'update.mode': 'none',
             'window.commandCenter': false,
             'terminal.integrated.enablePersistentSessions': false,
+            // Drawn as text, not on a canvas: what a run's terminal shows can be read.
+            'terminal.integrated.gpuAcceleration': 'off',
             // The extension opens its own copy of the examples: the breadcrumbs would show a
             // long scratch path. Neither they nor the minimap add anything to a screenshot.
             'breadcrumbs.enabled': false,
@@ -559,6 +562,42 @@ function checks(state) {
         log(`timeline: ${tasks} task strips on the workers' lanes`);
         await moveMouseAway(page);
         await screenshot(page, 'ui-09-pool-timeline.png');
+      },
+    },
+    {
+      name: `"${CTRL_C.title}": Ctrl+C typed in the run's terminal raises KeyboardInterrupt, the cleanup runs, the exit line comes last`,
+      timeoutMs: 120000,
+      async run() {
+        const { page } = state;
+        await runPaletteCommandAndPick(page, 'ProcLens: Run Example', CTRL_C.title, 30000);
+        await waitForRows(page, 'Processes', `three busy workers in run ${CTRL_C.file}`, (rows) => {
+          notePids(rows);
+          const b = runBlock(rows, CTRL_C.file);
+          return b && b.processes.filter((r) => /^ForkPoolWorker-\d$/.test(r.label) && /· running slow_square/.test(r.description)).length === 3;
+        }, { timeoutMs: 60000 });
+        const terminal = page.locator('.terminal-wrapper.active .xterm').first();
+        await terminal.waitFor({ state: 'visible', timeout: 30000 });
+        const shown = page.locator('.terminal-wrapper.active .xterm-rows').first();
+        await waitForText(shown, 'the program asking for Ctrl+C', (t) => t.includes('press Ctrl+C'), 30000);
+        // As a person does: click into the terminal, then type Ctrl+C.
+        await terminal.click();
+        await page.keyboard.press('Control+C');
+        const exitLine = `[ProcLens] ${CTRL_C.file} exited with code 0`;
+        const text = await waitForText(shown, 'the cleanup lines, then the exit line', (t) => t.includes('cleanup done') && t.includes(exitLine), 30000);
+        const lines = text.split('\n').map((l) => l.trimEnd()).filter(Boolean);
+        const order = ['press Ctrl+C', '^CKeyboardInterrupt in the main process: cleaning up', 'cleanup done', exitLine].map((part) => lines.findIndex((l) => l.includes(part)));
+        if (order.some((at, i) => at < 0 || (i > 0 && at <= order[i - 1]))) {
+          throw new CheckFailed(`the terminal shows these lines out of order (${order}):\n${lines.join('\n')}`);
+        }
+        const block = await waitForRows(page, 'Processes', `run ${CTRL_C.file} exited 0, its workers exited ${MINUS}15 (SIGTERM)`, (rows) => {
+          notePids(rows);
+          const b = runBlock(rows, CTRL_C.file);
+          const workers = b && b.processes.filter((r) => /^ForkPoolWorker-\d$/.test(r.label));
+          return b && /exited 0/.test(b.run.description) && workers.length === 3 && workers.every((r) => r.description.includes(`exited ${MINUS}15 (SIGTERM)`)) && b;
+        }, { timeoutMs: 30000 });
+        log(`after Ctrl+C the terminal reads: ${lines.slice(-4).join(' | ')}; the run reads "${block.run.description}"`);
+        await moveMouseAway(page);
+        await screenshot(page, 'ui-10-ctrl-c.png');
       },
     },
   ];

@@ -67,11 +67,14 @@ describe('a run in a terminal of its own', () => {
   test('sees a terminal as under a shell: every stream a TTY, its size, its own foreground group; typed lines echo', { timeout: 60_000 }, async () => {
     const terminal = await startInTerminal([python, 'terminal_facts.py'], { rows: 33, columns: 101 });
     try {
+      terminal.run.program.write('\r');
       await until('the prompt', () => terminal.shown().includes('type something: '));
       terminal.run.program.write('héllo\r');
       const { code, shownBefore } = await terminal.exit;
       assert.equal(code, 0);
       assert.deepEqual(shownBefore.split('\r\n'), [
+        // The echo of Enter.
+        '',
         'isatty: True True True',
         'size: 101x33',
         'own group: True',
@@ -145,9 +148,11 @@ describe('a run in a terminal of its own', () => {
     for (let i = 0; i < 50; i++) {
       const terminal = await startInTerminal([python, 'ten_thousand_lines.py']);
       try {
+        terminal.run.program.write('\r');
         const { code, shownBefore } = await terminal.exit;
         const lines = shownBefore.split('\r\n');
-        if (code !== 0 || lines.length !== 10_001 || lines[9_999] !== 'line 9999' || lines[10_000] !== '') {
+        // The echo of Enter, 10,000 lines, and nothing after the last line's end.
+        if (code !== 0 || lines.length !== 10_002 || lines[10_000] !== 'line 9999' || lines[10_001] !== '') {
           wrong.push(`run ${i}: exit ${code} after ${lines.length} lines, ending ${JSON.stringify(shownBefore.slice(-30))}`);
         }
       } finally {

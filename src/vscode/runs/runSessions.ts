@@ -29,6 +29,7 @@ interface Session {
   readonly request: RunRequest;
   readonly run: TrackedRun;
   readonly terminal?: vscode.Terminal;
+  readonly pty?: RunTerminal;
 }
 
 /** A live run as remembered across a window reload (workspace state). */
@@ -59,6 +60,11 @@ export class RunSessions implements vscode.Disposable {
 
   request(runId: string): RunRequest | undefined {
     return this.sessions.get(runId)?.request;
+  }
+
+  /** What the run's terminal shows comes from here (its onDidWrite): the run's output and ProcLens's lines. */
+  terminalOf(runId: string): RunTerminal | undefined {
+    return this.sessions.get(runId)?.pty;
   }
 
   label(run: RunRecord): string {
@@ -107,7 +113,7 @@ export class RunSessions implements vscode.Disposable {
       return undefined;
     }
     const started = run;
-    this.sessions.set(run.id, { request, run, terminal });
+    this.sessions.set(run.id, { request, run, terminal, pty });
     void this.remember();
     const decoder = (stream: 'stdout' | 'stderr') => {
       const utf8 = new TextDecoder('utf-8');

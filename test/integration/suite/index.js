@@ -16,7 +16,9 @@ function findTests(dir) {
 
 exports.run = async function run() {
   // No colours: the output travels through the workbench log to a non-terminal.
-  const mocha = new Mocha({ ui: 'bdd', timeout: 60000, reporter: 'spec', color: false });
+  // PROCLENS_TEST_GREP narrows a run to the tests whose titles match (while working on them).
+  const grep = process.env.PROCLENS_TEST_GREP;
+  const mocha = new Mocha({ ui: 'bdd', timeout: 60000, reporter: 'spec', color: false, ...(grep ? { grep } : {}) });
   // With a display language (runIntegrationTests.js --locale zh-cn) only that language's
   // files run (`*.zh-cn.test.js`); otherwise every file but those.
   const locale = process.env.PROCLENS_TEST_LOCALE;

@@ -45,3 +45,27 @@ test('Run Python File sits in the editor title run menu, after the Python extens
   // In the run button's drop-down it stands among other "Run Python File" entries: say whose it is.
   assert.match(titleOf('proclens.runFile'), /ProcLens/);
 });
+
+// The values the marketplace accepts (the extension manifest reference, `categories`).
+const MARKETPLACE_CATEGORIES = [
+  'Programming Languages', 'Snippets', 'Linters', 'Themes', 'Debuggers', 'Formatters', 'Keymaps',
+  'SCM Providers', 'Other', 'Extension Packs', 'Language Packs', 'Data Science', 'Machine Learning',
+  'Visualization', 'Notebooks', 'Education', 'Testing',
+];
+
+test('categories are the marketplace\'s own, and Debuggers only with a debugger', () => {
+  assert.ok(manifest.categories.length > 0);
+  for (const category of manifest.categories) {
+    assert.ok(MARKETPLACE_CATEGORIES.includes(category), `"${category}" is not a marketplace category`);
+  }
+  // ProcLens shows processes and stacks without a debug adapter: under Debuggers a searcher would find no debugger.
+  assert.equal(manifest.categories.includes('Debuggers'), Boolean(manifest.contributes.debuggers?.length));
+});
+
+test('keywords: what a searcher types, each once, in English and Chinese', () => {
+  const lower = manifest.keywords.map((k) => k.toLowerCase());
+  assert.equal(new Set(lower).size, lower.length, 'a keyword twice');
+  for (const word of ['python', 'multiprocessing', 'process tree', 'zombie', '进程', '多进程']) {
+    assert.ok(lower.includes(word), `keyword "${word}"`);
+  }
+});

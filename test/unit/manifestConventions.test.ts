@@ -69,3 +69,10 @@ test('keywords: what a searcher types, each once, in English and Chinese', () =>
     assert.ok(lower.includes(word), `keyword "${word}"`);
   }
 });
+
+test('the command that follows a running process by the OS scan does not call itself attaching (no debugger attaches)', () => {
+  const zh = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.nls.zh-cn.json'), 'utf8')) as Record<string, string>;
+  assert.match(titleOf('proclens.attach'), /^Follow\b/);
+  assert.doesNotMatch(titleOf('proclens.attach'), /attach/i);
+  assert.doesNotMatch(zh['command.attach'], /附加/);
+});

@@ -187,7 +187,7 @@ export class ProcessTracker extends EventEmitter<TrackerEvents> {
     };
     this.model.addRun(record);
     this.model.programStarted(id, options.pid, options.command, snapshot);
-    const how = options.attached ? 'attached to' : 'following again';
+    const how = options.attached ? 'following (not started by ProcLens)' : 'following again';
     this.emit('log', 'info', `${id}: ${how} PID ${options.pid}: ${options.command.join(' ')}`);
     const run = this.follow(record);
     this.scheduleScan(0);

@@ -41,6 +41,8 @@ const STUCK = { title: 'A lock never released', file: 'stuck_lock.py' };
 const POOL = { title: 'Pool.map() over three workers', file: 'pool_map.py' };
 const S08 = { title: 'Start all, then join all', file: 's08_join_all.py' };
 const CHILDREN = ['Process-1', 'Process-2', 'Process-3', 'Process-4'];
+// The title of proclens.runFile (package.nls.json), as the editor title's run button shows it.
+const RUN_FILE = 'Run Python File with ProcLens';
 
 const log = (msg) => console.log(`[ui] ${msg}`);
 const elapsed = (since) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
@@ -280,6 +282,32 @@ function checks(state) {
         await widenSideBar(page, 470);
         await moveMouseAway(page);
         await screenshot(page, 'ui-01-examples.png');
+      },
+    },
+    {
+      name: `a Python file's editor title has "${RUN_FILE}" in its run button, once`,
+      timeoutMs: 60000,
+      async run() {
+        const { page } = state;
+        await clickInlineAction(page, examplesRow(S06.title), 'Open Source');
+        await page.locator(`.tabs-container .tab[aria-label*="${S06.file}"]`).first().waitFor({ state: 'visible', timeout: 30000 });
+        // The run button (editor/title/run) is one item of the editor's title actions: a plain
+        // button while ProcLens is the only contributor (no Python extension here), a button
+        // with a drop-down beside the Python extension's. Either way, one control says ours.
+        const titleActions = page.locator('.editor-group-container.active :is(.editor-actions, .title-actions)').first();
+        const ours = titleActions.locator(`.action-item [aria-label^="${RUN_FILE}"]`);
+        await ours.first().waitFor({ state: 'visible', timeout: 20000 });
+        const count = await ours.count();
+        if (count !== 1) throw new CheckFailed(`${count} controls labelled "${RUN_FILE}" in the editor title, not one`);
+        const labels = await titleActions.locator('.action-item').evaluateAll((items) => items.map((item) =>
+          `${item.className.replace(/\s+/g, '.')}: ${[...item.querySelectorAll('[aria-label]')].map((e) => e.getAttribute('aria-label')).join(' | ')}`));
+        log(`the editor title's actions: ${labels.join('; ')}`);
+        // Hovered, so the picture shows the tooltip naming it.
+        await ours.first().hover();
+        await page.locator('.monaco-hover, .workbench-hover, .custom-hover', { hasText: RUN_FILE }).first()
+          .waitFor({ state: 'visible', timeout: 5000 }).catch(() => log('(no tooltip showed; the picture has the button only)'));
+        await screenshot(page, 'ui-01b-editor-run-button.png');
+        await moveMouseAway(page);
       },
     },
     {

@@ -43,6 +43,9 @@ const S08 = { title: 'Start all, then join all', file: 's08_join_all.py' };
 const CHILDREN = ['Process-1', 'Process-2', 'Process-3', 'Process-4'];
 // The title of proclens.runFile (package.nls.json), as the editor title's run button shows it.
 const RUN_FILE = 'Run Python File with ProcLens';
+// The Python extension's own entry there, from its stand-in (test/fixtures/python-run-button-stand-in).
+const PYTHON_RUN_FILE = 'Run Python File';
+const pythonStandIn = path.join(repoRoot, 'test', 'fixtures', 'python-run-button-stand-in');
 
 const log = (msg) => console.log(`[ui] ${msg}`);
 const elapsed = (since) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
@@ -234,7 +237,8 @@ function checks(state) {
         state.server = await startCodeServer({
           folder: examplesFolder, log, gallery: false, startTimeoutMs: 120000,
           // Installed the way a user's extension is.
-          extensionLinks: { [installedFolderName(repoRoot)]: repoRoot },
+          // Beside the stand-in for the Python extension's run button, as most Python users have it.
+          extensionLinks: { [installedFolderName(repoRoot)]: repoRoot, [installedFolderName(pythonStandIn)]: pythonStandIn },
           extraSettings: {
             'git.openRepositoryInParentFolders': 'never',
             'workbench.tips.enabled': false,
@@ -285,28 +289,38 @@ function checks(state) {
       },
     },
     {
-      name: `a Python file's editor title has "${RUN_FILE}" in its run button, once`,
+      name: `a Python file's run button (editor title) lists the Python extension's "${PYTHON_RUN_FILE}", then "${RUN_FILE}"`,
       timeoutMs: 60000,
       async run() {
         const { page } = state;
         await clickInlineAction(page, examplesRow(S06.title), 'Open Source');
         await page.locator(`.tabs-container .tab[aria-label*="${S06.file}"]`).first().waitFor({ state: 'visible', timeout: 30000 });
-        // The run button (editor/title/run) is one item of the editor's title actions: a plain
-        // button while ProcLens is the only contributor (no Python extension here), a button
-        // with a drop-down beside the Python extension's. Either way, one control says ours.
+        // editor/title/run is one control of the editor's title actions: with two entries (the
+        // stand-in for the Python extension's, and ours) a ▶ with a drop-down beside it. The ▶
+        // is the Python extension's until a person picks ours; no second ▶ stands beside it.
         const titleActions = page.locator('.editor-group-container.active :is(.editor-actions, .title-actions)').first();
-        const ours = titleActions.locator(`.action-item [aria-label^="${RUN_FILE}"]`);
-        await ours.first().waitFor({ state: 'visible', timeout: 20000 });
-        const count = await ours.count();
-        if (count !== 1) throw new CheckFailed(`${count} controls labelled "${RUN_FILE}" in the editor title, not one`);
+        const runButton = titleActions.locator('.action-item.monaco-dropdown-with-default').first();
+        await runButton.waitFor({ state: 'visible', timeout: 20000 });
         const labels = await titleActions.locator('.action-item').evaluateAll((items) => items.map((item) =>
           `${item.className.replace(/\s+/g, '.')}: ${[...item.querySelectorAll('[aria-label]')].map((e) => e.getAttribute('aria-label')).join(' | ')}`));
         log(`the editor title's actions: ${labels.join('; ')}`);
-        // Hovered, so the picture shows the tooltip naming it.
-        await ours.first().hover();
-        await page.locator('.monaco-hover, .workbench-hover, .custom-hover', { hasText: RUN_FILE }).first()
-          .waitFor({ state: 'visible', timeout: 5000 }).catch(() => log('(no tooltip showed; the picture has the button only)'));
+        const primary = await runButton.locator('.action-container [aria-label]').first().getAttribute('aria-label');
+        if (!primary?.startsWith(PYTHON_RUN_FILE) || primary.startsWith(RUN_FILE)) {
+          throw new CheckFailed(`the run button's ▶ is "${primary}", not the Python extension's "${PYTHON_RUN_FILE}"`);
+        }
+        const outside = await titleActions.locator(`.action-item:not(.monaco-dropdown-with-default) [aria-label^="${RUN_FILE}"]`).count();
+        if (outside) throw new CheckFailed(`"${RUN_FILE}" also stands in the editor title outside the run button`);
+        await runButton.locator('.dropdown-action-container .action-label').first().click();
+        const entries = page.locator('.monaco-menu .action-item .action-label');
+        await entries.filter({ hasText: RUN_FILE }).first().waitFor({ state: 'visible', timeout: 10000 });
+        const listed = (await entries.allTextContents()).map((t) => t.trim()).filter(Boolean);
+        log(`the run button's drop-down lists: ${listed.map((t) => `"${t}"`).join(', ')}`);
+        if (listed.indexOf(PYTHON_RUN_FILE) < 0 || listed.indexOf(RUN_FILE) < listed.indexOf(PYTHON_RUN_FILE)) {
+          throw new CheckFailed(`the drop-down lists ${listed.join(', ')}: not "${PYTHON_RUN_FILE}" first, then "${RUN_FILE}"`);
+        }
         await screenshot(page, 'ui-01b-editor-run-button.png');
+        await page.keyboard.press('Escape');
+        await page.locator('.monaco-menu').first().waitFor({ state: 'hidden', timeout: 5000 }).catch(() => {});
         await moveMouseAway(page);
       },
     },

@@ -42,6 +42,11 @@ const POOL = { title: 'Pool.map() over three workers', file: 'pool_map.py' };
 const S08 = { title: 'Start all, then join all', file: 's08_join_all.py' };
 const CTRL_C = { title: 'Ctrl+C: SIGINT to every process', file: 'ctrl_c_pool.py' };
 const CHILDREN = ['Process-1', 'Process-2', 'Process-3', 'Process-4'];
+// The title of proclens.runFile (package.nls.json), as the editor title's run button shows it.
+const RUN_FILE = 'Run Python File with ProcLens';
+// The Python extension's own entry there, from its stand-in (test/fixtures/python-run-button-stand-in).
+const PYTHON_RUN_FILE = 'Run Python File';
+const pythonStandIn = path.join(repoRoot, 'test', 'fixtures', 'python-run-button-stand-in');
 
 const log = (msg) => console.log(`[ui] ${msg}`);
 const elapsed = (since) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
@@ -233,7 +238,8 @@ function checks(state) {
         state.server = await startCodeServer({
           folder: examplesFolder, log, gallery: false, startTimeoutMs: 120000,
           // Installed the way a user's extension is.
-          extensionLinks: { [installedFolderName(repoRoot)]: repoRoot },
+          // Beside the stand-in for the Python extension's run button, as most Python users have it.
+          extensionLinks: { [installedFolderName(repoRoot)]: repoRoot, [installedFolderName(pythonStandIn)]: pythonStandIn },
           extraSettings: {
             'git.openRepositoryInParentFolders': 'never',
             'workbench.tips.enabled': false,
@@ -283,6 +289,42 @@ function checks(state) {
         await widenSideBar(page, 470);
         await moveMouseAway(page);
         await screenshot(page, 'ui-01-examples.png');
+      },
+    },
+    {
+      name: `a Python file's run button (editor title) lists the Python extension's "${PYTHON_RUN_FILE}", then "${RUN_FILE}"`,
+      timeoutMs: 60000,
+      async run() {
+        const { page } = state;
+        await clickInlineAction(page, examplesRow(S06.title), 'Open Source');
+        await page.locator(`.tabs-container .tab[aria-label*="${S06.file}"]`).first().waitFor({ state: 'visible', timeout: 30000 });
+        // editor/title/run is one control of the editor's title actions: with two entries (the
+        // stand-in for the Python extension's, and ours) a ▶ with a drop-down beside it. The ▶
+        // is the Python extension's until a person picks ours; no second ▶ stands beside it.
+        const titleActions = page.locator('.editor-group-container.active :is(.editor-actions, .title-actions)').first();
+        const runButton = titleActions.locator('.action-item.monaco-dropdown-with-default').first();
+        await runButton.waitFor({ state: 'visible', timeout: 20000 });
+        const labels = await titleActions.locator('.action-item').evaluateAll((items) => items.map((item) =>
+          `${item.className.replace(/\s+/g, '.')}: ${[...item.querySelectorAll('[aria-label]')].map((e) => e.getAttribute('aria-label')).join(' | ')}`));
+        log(`the editor title's actions: ${labels.join('; ')}`);
+        const primary = await runButton.locator('.action-container [aria-label]').first().getAttribute('aria-label');
+        if (!primary?.startsWith(PYTHON_RUN_FILE) || primary.startsWith(RUN_FILE)) {
+          throw new CheckFailed(`the run button's ▶ is "${primary}", not the Python extension's "${PYTHON_RUN_FILE}"`);
+        }
+        const outside = await titleActions.locator(`.action-item:not(.monaco-dropdown-with-default) [aria-label^="${RUN_FILE}"]`).count();
+        if (outside) throw new CheckFailed(`"${RUN_FILE}" also stands in the editor title outside the run button`);
+        await runButton.locator('.dropdown-action-container .action-label').first().click();
+        const entries = page.locator('.monaco-menu .action-item .action-label');
+        await entries.filter({ hasText: RUN_FILE }).first().waitFor({ state: 'visible', timeout: 10000 });
+        const listed = (await entries.allTextContents()).map((t) => t.trim()).filter(Boolean);
+        log(`the run button's drop-down lists: ${listed.map((t) => `"${t}"`).join(', ')}`);
+        if (listed.indexOf(PYTHON_RUN_FILE) < 0 || listed.indexOf(RUN_FILE) < listed.indexOf(PYTHON_RUN_FILE)) {
+          throw new CheckFailed(`the drop-down lists ${listed.join(', ')}: not "${PYTHON_RUN_FILE}" first, then "${RUN_FILE}"`);
+        }
+        await screenshot(page, 'ui-01b-editor-run-button.png');
+        await page.keyboard.press('Escape');
+        await page.locator('.monaco-menu').first().waitFor({ state: 'hidden', timeout: 5000 }).catch(() => {});
+        await moveMouseAway(page);
       },
     },
     {

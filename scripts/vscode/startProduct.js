@@ -8,7 +8,7 @@ const fs = require('fs');
 const path = require('path');
 const { spawn } = require('child_process');
 const { repoRoot } = require('./ensureCodeServer');
-const { startCodeServer, workbenchUrl, isPortFree, freePort } = require('./codeServer');
+const { startCodeServer, installedFolderName, workbenchUrl, isPortFree, freePort } = require('./codeServer');
 
 const examples = path.join(repoRoot, 'examples');
 const log = (msg) => console.log(`[proclens] ${msg}`);
@@ -35,7 +35,6 @@ async function choosePort() {
 }
 
 async function startInBrowser() {
-  const { version } = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));
   if (!fs.existsSync(path.join(repoRoot, 'dist', 'extension.js'))) {
     log('warning: dist/extension.js is missing, so the extension cannot activate; run `npm run build` first');
   }
@@ -44,7 +43,7 @@ async function startInBrowser() {
   // would be: code-server loads <publisher>.<name>-<version> folders from its extensions dir.
   const server = await startCodeServer({
     extensionDevelopmentPath: repoRoot, folder: examples, log, port,
-    extensionLinks: { [`proclens.proclens-${version}`]: repoRoot },
+    extensionLinks: { [installedFolderName(repoRoot)]: repoRoot },
     // examples/ sits inside this git repository; without this, the first thing a person sees
     // is a prompt to open the parent repository.
     extraSettings: { 'git.openRepositoryInParentFolders': 'never' },

@@ -65,7 +65,7 @@ async function follow(proc: FakeProc, options: { listedBefore?: boolean } = {}) 
   const clock = { now: 0 };
   const lister = new LinuxProcLister(proc.root, new IncrementalScan(FULL_READ_EVERY_MS, () => clock.now));
   if (options.listedBefore) {
-    // Someone listed every process before the run was followed (the Attach command does).
+    // Someone listed every process before the run was followed (Follow a Running Process does).
     await lister.list();
     clock.now += 1000;
   }
@@ -200,7 +200,7 @@ test('a full listing yields to the event loop between batches of 128 reads', asy
 test('of two listings at once, the one that listed /proc later is remembered, whichever ends last', () => {
   const scan = new IncrementalScan(FULL_READ_EVERY_MS, () => 0);
   const reading = (pid: number, ppid: number, sessionId: number): ProcessSnapshot => ({ pid, ppid, sessionId, name: `p${pid}`, zombie: false, identity: '1' });
-  // A full listing (the Attach command's) lists /proc and reads slowly...
+  // A full listing (Follow a Running Process's) lists /proc and reads slowly...
   const slow = scan.choose([1, 55, 100]);
   // ...meanwhile 55 ends, and a tick lists /proc without it and ends first.
   const quick = scan.choose([1, 100], new Set([100]));

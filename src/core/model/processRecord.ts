@@ -270,7 +270,7 @@ export interface RunRecord {
   error?: string;
   /** Followed again after a restart, by the OS scan only: no output, no exit code but what the scan saw. */
   adopted?: boolean;
-  /** Adopted at the person's request though ProcLens did not start it (Attach): never stopped without asking. */
+  /** Adopted at the person's request though ProcLens did not start it (Follow a Running Process): never stopped without asking. */
   attached?: boolean;
 }
 

@@ -98,7 +98,7 @@ export function runStateText(run: RunRecord, t: Translate = plainText): string {
   }
   if (run.state === 'live') {
     if (run.attached) {
-      return t('attached');
+      return t('following');
     }
     return run.exitCode === undefined ? t('live') : t('live (program exited {0})', formatExitCode(run.exitCode ?? 0));
   }

@@ -202,7 +202,7 @@ export class ProcessTracker extends EventEmitter<TrackerEvents> {
     // Its session still counts only if the program is still in it (it may have left by setsid()).
     const leader = options.sessionLeader !== undefined && snapshot.sessionId === options.sessionLeader ? options.sessionLeader : undefined;
     this.model.programStarted(id, options.pid, options.command, snapshot, options.attached ? undefined : leader);
-    const how = options.attached ? 'attached to' : 'following again';
+    const how = options.attached ? 'following (not started by ProcLens)' : 'following again';
     this.emit('log', 'info', `${id}: ${how} PID ${options.pid}: ${options.command.join(' ')}`);
     const run = this.follow(record);
     this.scheduleScan(0);

@@ -16,9 +16,11 @@ interface AttachDependencies {
 }
 
 /**
- * Attach: follow a process ProcLens did not start (a dev server, a Jupyter
- * kernel) and its descendants, by the OS scan only. Takes a pid from
- * automation, else asks with a filterable list of running processes.
+ * Follow a Running Process (command id `proclens.attach`, kept from when it was
+ * called Attach): follow a process ProcLens did not start (a dev server, a
+ * Jupyter kernel) and its descendants, by the OS scan only. No debugger attaches
+ * and nothing is injected. Takes a pid from automation, else asks with a
+ * filterable list of running processes.
  */
 export function registerAttachCommand({ model, lister, sessions, revealRun }: AttachDependencies): vscode.Disposable {
   return vscode.commands.registerCommand(CommandIds.attach, async (pid?: number) => {

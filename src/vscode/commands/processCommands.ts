@@ -43,7 +43,7 @@ export function registerProcessCommands(model: ProcessModel, control: ProcessCon
     }
     if (model.run(record.runId)?.attached) {
       const send = t('Send {0}', which);
-      const answer = await ask(t('ProcLens did not start {0} (PID {1}): it was attached to. Send {2} to it anyway?', record.name, record.pid, which), send);
+      const answer = await ask(t('ProcLens did not start {0} (PID {1}); it only follows it. Send {2} to it anyway?', record.name, record.pid, which), send);
       if (answer !== send) {
         return undefined;
       }

@@ -1,5 +1,5 @@
 'use strict';
-// Terminating an attached process and killing need a person's yes. The question goes through
+// Terminating a followed process (one ProcLens did not start) and killing need a person's yes. The question goes through
 // the API's testSeams.ask (a modal cannot be answered from the extension host); what the
 // tests check is that nothing a caller passes to the command answers it in their place.
 
@@ -27,7 +27,7 @@ describe('confirmations cannot be skipped by the caller', function () {
     return asked;
   };
 
-  it('terminate on an attached process with { confirmed: true } still asks, and sends nothing when dismissed', async () => {
+  it('terminate on a followed process with { confirmed: true } still asks, and sends nothing when dismissed', async () => {
     const outsider = spawn('sleep', ['30'], { stdio: 'ignore' });
     try {
       const run = await vscode.commands.executeCommand('proclens.attach', outsider.pid);

@@ -1,5 +1,5 @@
 'use strict';
-// Issue #7 in a real extension host: the walkthrough's buttons, attach, the filter and the highlights.
+// Issue #7 in a real extension host: the walkthrough's buttons, Follow a Running Process, the filter and the highlights.
 
 const assert = require('assert');
 const { spawn } = require('child_process');
@@ -51,7 +51,7 @@ describe('the lesson walkthrough', function () {
   });
 });
 
-describe('attach to a process ProcLens did not start', function () {
+describe('Follow a Running Process (proclens.attach) on a process ProcLens did not start', function () {
   this.timeout(60000);
   let api;
   let realAsk;
@@ -61,13 +61,13 @@ describe('attach to a process ProcLens did not start', function () {
   });
 
   it('follows a sleep started elsewhere, sees its child come and go, and terminates it after confirmation', async () => {
-    // A shell that starts a child of its own a moment later: the scan must find it under the attached process.
+    // A shell that starts a child of its own a moment later: the scan must find it under the followed process.
     // The first sleep lasts 3 s: a quiet scan backs off to 4 × 500 ms, and on a busy machine
-    // attaching itself can take most of a second (with `sleep 1` one run here missed it).
+    // following it can take most of a second (with `sleep 1` one run here missed it).
     const outsider = spawn('sh', ['-c', 'sleep 3; sleep 30 & wait'], { stdio: 'ignore' });
     try {
       const run = await vscode.commands.executeCommand('proclens.attach', outsider.pid);
-      assert.ok(run && run.attached, 'an attached run');
+      assert.ok(run && run.attached, 'a run marked attached (followed, not started by ProcLens)');
       const model = api.tracker.model;
       assert.match(api.processesView.getTreeItem(run).contextValue, /^run\.attached\.live$/);
       // The first, short sleep comes and goes too; the one to terminate is `sleep 30`.
@@ -81,7 +81,7 @@ describe('attach to a process ProcLens did not start', function () {
       await until('the sleep to be gone', () => sleeper.state === 'exited' && !alive(sleeper.pid));
       const top = model.get(run.topKey);
       await vscode.commands.executeCommand('proclens.terminate', top);
-      await until('the attached run to finish', () => model.run(run.id).state === 'finished');
+      await until('the followed run to finish', () => model.run(run.id).state === 'finished');
       assert.strictEqual(alive(outsider.pid), false);
       assert.strictEqual(asked.length, 2, 'asked once for each');
       assert.match(asked[0], new RegExp(`did not start .*PID ${sleeper.pid}.*SIGTERM`));
@@ -91,7 +91,7 @@ describe('attach to a process ProcLens did not start', function () {
     }
   });
 
-  it('leaves attached processes running when the window closes (only runs it started are stopped)', async () => {
+  it('leaves followed processes running when the window closes (only runs it started are stopped)', async () => {
     const outsider = spawn('sleep', ['30'], { stdio: 'ignore' });
     try {
       const run = await vscode.commands.executeCommand('proclens.attach', outsider.pid);

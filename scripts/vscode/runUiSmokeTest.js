@@ -216,6 +216,25 @@ function checks(state) {
   const pidOf = (row) => (/PID (\d+)/.exec(row.description) || [])[1];
   const notePids = (rows) => rows.forEach((r) => { const pid = pidOf(r); if (pid) state.pids.add(Number(pid)); });
 
+  /** Runs §8 from its ▶ and waits for Process-1 to be alive; each run is counted (Clear Exited expects them all). */
+  const startS08 = async () => {
+    const { page } = state;
+    const before = (await readRows(page, 'Processes')).filter((r) => r.level === 1 && r.label === S08.file).length;
+    await clickInlineAction(page, examplesRow(S08.title), 'Run Example');
+    state.s08Runs = (state.s08Runs || 0) + 1;
+    state.s08Started = Date.now();
+    state.alive = await waitForRows(page, 'Processes', `row "Process-1 · alive" in a new run of ${S08.file}`, (rows) => {
+      notePids(rows);
+      if (rows.filter((r) => r.level === 1 && r.label === S08.file).length <= before) return undefined;
+      const b = runBlock(rows, S08.file);
+      const p1 = b && b.processes.find((r) => r.label === 'Process-1' && /· alive\b/.test(r.description));
+      const main = b && b.processes.find((r) => r.label === 'MainProcess');
+      if (main && /joining/.test(main.description)) state.joining.add(main.description.replace(/^PID \d+ · /, ''));
+      return p1;
+    }, { timeoutMs: 80000 });
+    log(`Process-1 (PID ${pidOf(state.alive)}) alive ${elapsed(state.s08Started)} after the click`);
+  };
+
   const runAppears = (file) => (rows) => {
     const block = runBlock(rows, file);
     return block && block.processes.some((r) => r.label === 'MainProcess') ? block : undefined;
@@ -372,54 +391,52 @@ function checks(state) {
       name: `"${S08.title}" (▶ Run Example) shows Process-1 alive`,
       timeoutMs: 90000,
       async run() {
-        const { page } = state;
-        await clickInlineAction(page, examplesRow(S08.title), 'Run Example');
-        state.s08Started = Date.now();
-        state.alive = await waitForRows(page, 'Processes', `row "Process-1 · alive" in run ${S08.file}`, (rows) => {
-          notePids(rows);
-          const b = runBlock(rows, S08.file);
-          const p1 = b && b.processes.find((r) => r.label === 'Process-1' && /· alive\b/.test(r.description));
-          const main = b && b.processes.find((r) => r.label === 'MainProcess');
-          if (main && /joining/.test(main.description)) state.joining.add(main.description.replace(/^PID \d+ · /, ''));
-          return p1;
-        }, { timeoutMs: 80000 });
-        log(`Process-1 (PID ${pidOf(state.alive)}) alive ${elapsed(state.s08Started)} after the click`);
+        await startS08();
       },
     },
     {
       name: 'Terminate (inline) on Process-1 gives "exited −15 (SIGTERM)"',
-      timeoutMs: 60000,
+      timeoutMs: 150000,
       async run() {
         const { page } = state;
-        const pid = pidOf(state.alive);
-        const row = processRow('Process-1', pid);
-        // The children sleep 3 s: on a slow machine Process-1 may end on its own first, and
-        // then its row has no Terminate action any more. Say so rather than just time out.
-        const tooLate = async () => {
-          const b = runBlock(await readRows(page, 'Processes'), S08.file);
-          const p1 = b && b.processes.find((r) => r.label === 'Process-1');
-          return p1 && /exited 0/.test(p1.description)
-            ? `Process-1 ended by itself ("${p1.description}") before Terminate was clicked; the machine is too slow for the 3 s the child sleeps`
-            : undefined;
-        };
-        try {
-          await clickInlineAction(page, row, 'Terminate');
-        } catch (err) {
-          throw new CheckFailed((await tooLate()) || `could not click Terminate on Process-1: ${err.message.split('\n')[0]}`);
-        }
-        log(`clicked Terminate on Process-1 (PID ${pid}) ${elapsed(state.s08Started)} after the run started`);
+        // The children sleep 3 s: on a busy machine Process-1 may end on its own before the click
+        // lands, and then its row has no Terminate action any more. That is the test's timing, not
+        // the program's: run §8 again (at most twice more), each time still requiring −15.
         const expected = new RegExp(`· exited ${MINUS}15 \\(SIGTERM\\)`);
-        await waitForRows(page, 'Processes', `"exited ${MINUS}15 (SIGTERM)" on Process-1 (PID ${pid})`, (rows) => {
-          notePids(rows);
-          const b = runBlock(rows, S08.file);
-          const main = b && b.processes.find((r) => r.label === 'MainProcess');
-          if (main && /joining/.test(main.description)) state.joining.add(main.description.replace(/^PID \d+ · /, ''));
-          const p1 = b && b.processes.find((r) => r.label === 'Process-1' && r.description.startsWith(`PID ${pid} `));
-          if (p1 && /· exited 0\b/.test(p1.description)) {
-            throw new CheckFailed(`Process-1 shows "${p1.description}": it ended by itself, the Terminate click came too late or did nothing`);
+        let pid;
+        for (let attempt = 1; ; attempt++) {
+          pid = pidOf(state.alive);
+          let ended;
+          let clickedAfter;
+          try {
+            await clickInlineAction(page, processRow('Process-1', pid), 'Terminate');
+            clickedAfter = Date.now() - state.s08Started;
+            log(`clicked Terminate on Process-1 (PID ${pid}) ${elapsed(state.s08Started)} after the run started`);
+            ended = await waitForRows(page, 'Processes', `"exited ${MINUS}15 (SIGTERM)" on Process-1 (PID ${pid})`, (rows) => {
+              notePids(rows);
+              const b = runBlock(rows, S08.file);
+              const main = b && b.processes.find((r) => r.label === 'MainProcess');
+              if (main && /joining/.test(main.description)) state.joining.add(main.description.replace(/^PID \d+ · /, ''));
+              const p1 = b && b.processes.find((r) => r.label === 'Process-1' && r.description.startsWith(`PID ${pid} `));
+              return p1 && (expected.test(p1.description) || /· exited 0\b/.test(p1.description)) && p1.description;
+            }, { timeoutMs: 50000 });
+          } catch (err) {
+            if (clickedAfter !== undefined) throw err;
+            // No Terminate action to click: the row had already turned exited.
+            const b = runBlock(await readRows(page, 'Processes'), S08.file);
+            const p1 = b && b.processes.find((r) => r.label === 'Process-1' && r.description.startsWith(`PID ${pid} `));
+            if (!(p1 && /exited 0/.test(p1.description))) throw new CheckFailed(`could not click Terminate on Process-1: ${err.message.split('\n')[0]}`);
+            ended = p1.description;
+            clickedAfter = Infinity;
           }
-          return p1 && expected.test(p1.description);
-        }, { timeoutMs: 50000 });
+          if (expected.test(ended)) break;
+          // Exited 0 although Terminate was clicked: only acceptable if the click may have come after
+          // the child's 3 s (it starts after the click on ▶): sooner, Terminate did nothing, the failure.
+          if (clickedAfter < 3000) throw new CheckFailed(`Process-1 shows "${ended}" although Terminate was clicked ${clickedAfter} ms after the run started: Terminate did nothing`);
+          if (attempt === 3) throw new CheckFailed(`Process-1 ended by itself ("${ended}") before Terminate reached it, ${attempt} times in a row`);
+          log(`Process-1 (PID ${pid}) ended by itself ("${ended}"), the click came ${clickedAfter} ms after the start; running ${S08.file} again`);
+          await startS08();
+        }
         await moveMouseAway(page);
         await screenshot(page, 'ui-03-terminated.png');
         log(state.joining.size
@@ -494,9 +511,9 @@ function checks(state) {
           notePids(rows);
           const a = runBlock(rows, S06.file);
           const b = runBlock(rows, S08.file);
-          // Two runs of §6 (the second from the walkthrough) and one of §8, none live.
+          // Two runs of §6 (the second from the walkthrough) and those of §8, none live.
           const runs = rows.filter((r) => r.level === 1);
-          return a && b && runs.length === 3 && runs.every((r) => /exited/.test(r.description)) &&
+          return a && b && runs.length === 2 + state.s08Runs && runs.every((r) => /exited/.test(r.description)) &&
             rows.filter((r) => r.level > 1).every((r) => /exited/.test(r.description)) && rows;
         }, { timeoutMs: 40000 });
         log(`running "ProcLens: Clear Exited" from the palette with ${before.length} rows in the Processes view`);

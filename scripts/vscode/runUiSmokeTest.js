@@ -634,15 +634,14 @@ function checks(state) {
           const b = runBlock(rows, CTRL_C.file);
           return b && b.processes.filter((r) => /^ForkPoolWorker-\d$/.test(r.label) && /· running slow_square/.test(r.description)).length === 3;
         }, { timeoutMs: 60000 });
-        const terminal = page.locator('.terminal-wrapper.active .xterm').first();
-        await terminal.waitFor({ state: 'visible', timeout: 30000 });
-        const shown = page.locator('.terminal-wrapper.active .xterm-rows').first();
-        await waitForText(shown, 'the program asking for Ctrl+C', (t) => t.includes('press Ctrl+C'), 30000);
+        await waitForTerminalText(page, 'the program asking for Ctrl+C', (t) => t.includes('press Ctrl+C'), 30000);
         // As a person does: click into the terminal, then type Ctrl+C.
-        await terminal.click();
+        // A click where the text is, on whatever the terminal lays over its rows (its widget layer).
+        const box = await page.locator('.xterm-rows').filter({ hasText: 'press Ctrl+C' }).first().boundingBox();
+        await page.mouse.click(box.x + box.width / 2, box.y + Math.min(box.height / 2, 40));
         await page.keyboard.press('Control+C');
         const exitLine = `[ProcLens] ${CTRL_C.file} exited with code 0`;
-        const text = await waitForText(shown, 'the cleanup lines, then the exit line', (t) => t.includes('cleanup done') && t.includes(exitLine), 30000);
+        const text = await waitForTerminalText(page, 'the cleanup lines, then the exit line', (t) => t.includes('cleanup done') && t.includes(exitLine), 30000);
         const lines = text.split('\n').map((l) => l.trimEnd()).filter(Boolean);
         const order = ['press Ctrl+C', '^CKeyboardInterrupt in the main process: cleaning up', 'cleanup done', exitLine].map((part) => lines.findIndex((l) => l.includes(part)));
         if (order.some((at, i) => at < 0 || (i > 0 && at <= order[i - 1]))) {
@@ -672,6 +671,24 @@ async function waitForText(lines, what, test, timeoutMs = 20000) {
       .map((line) => line.textContent.replace(/\u00a0/g, ' ')).join('\n'));
     if (test(text)) return text;
     if (Date.now() > until) throw new CheckFailed(`the editor does not show ${what}; it shows:\n${text}`);
+    await new Promise((resolve) => setTimeout(resolve, 200)); // a polling interval
+  }
+}
+
+/**
+ * Polls the text of the terminal on screen (xterm's rows, drawn as text since the test turns GPU
+ * drawing off) until `test(text)` holds; returns the text, one line per row.
+ */
+async function waitForTerminalText(page, what, test, timeoutMs = 20000) {
+  const until = Date.now() + timeoutMs;
+  let text = '';
+  for (;;) {
+    text = await page.evaluate(() => [...document.querySelectorAll('.xterm-rows')]
+      .filter((rows) => rows.offsetParent !== null)
+      .map((rows) => [...rows.children].map((row) => row.textContent.replace(/\u00a0/g, ' ').trimEnd()).join('\n'))
+      .join('\n'));
+    if (test(text)) return text;
+    if (Date.now() > until) throw new CheckFailed(`the terminal does not show ${what}; it shows:\n${text}`);
     await new Promise((resolve) => setTimeout(resolve, 200)); // a polling interval
   }
 }

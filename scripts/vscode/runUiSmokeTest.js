@@ -653,6 +653,51 @@ function checks(state) {
         await screenshot(page, 'ui-10-ctrl-c.png');
       },
     },
+    {
+      name: 'the Extensions view lists ProcLens among the installed extensions; its page shows its icon',
+      timeoutMs: 90000,
+      async run() {
+        const { page } = state;
+        // As a person does: the Extensions item of the activity bar. With no marketplace (as
+        // here, and offline) the view lists the installed extensions; else search @installed.
+        await page.locator('.activitybar .action-item a[aria-label^="Extensions"]').first().click();
+        const entry = page.locator('.extensions-viewlet .monaco-list-row').filter({
+          has: page.locator('.extension-list-item .name', { hasText: /^\s*ProcLens\s*$/ }),
+        }).first();
+        const shown = await entry.waitFor({ state: 'visible', timeout: 15000 }).then(() => true, () => false);
+        if (!shown) {
+          await page.locator('.extensions-viewlet .suggest-input-container').first().click();
+          await page.keyboard.type('@installed ProcLens');
+          await entry.waitFor({ state: 'visible', timeout: 30000 });
+        }
+        const listed = await page.locator('.extensions-viewlet .monaco-list-row .extension-list-item .name').allTextContents();
+        log(`installed extensions listed: ${listed.map((t) => `"${t.trim()}"`).join(', ')}`);
+        await entry.click();
+        const editor = page.locator('.editor-group-container.active .extension-editor').first();
+        await editor.locator('.header .name', { hasText: /^\s*ProcLens\s*$/ }).waitFor({ state: 'visible', timeout: 30000 });
+        const icon = editor.locator('.header .icon-container img.icon').first();
+        // Loaded, or given up on: the workbench swaps in its default icon when ours fails to load.
+        await icon.evaluate((img) => new Promise((resolve) => {
+          const settled = () => img.complete && img.src;
+          const poll = () => (settled() ? resolve() : setTimeout(poll, 100)); // a polling interval
+          poll();
+        }));
+        const loaded = await icon.evaluate(async (img) => {
+          let bytes = -1;
+          try { bytes = (await (await fetch(img.src)).arrayBuffer()).byteLength; } catch { /* reported as -1 */ }
+          return { src: img.src, naturalWidth: img.naturalWidth, naturalHeight: img.naturalHeight, visible: img.offsetWidth > 0 && getComputedStyle(img).visibility !== 'hidden', bytes };
+        });
+        const expected = fs.statSync(path.join(repoRoot, 'media', 'icon.png')).size;
+        log(`the extension page's icon: ${loaded.naturalWidth}x${loaded.naturalHeight}, ${loaded.bytes} bytes, from ${loaded.src}`);
+        if (!/\/media\/icon\.png(?=$|[?&#])/.test(decodeURIComponent(loaded.src))) {
+          throw new CheckFailed(`the extension page's icon comes from ${loaded.src}, not media/icon.png`);
+        }
+        if (!(loaded.naturalWidth > 0) || !loaded.visible) throw new CheckFailed(`the extension page's icon did not load (naturalWidth ${loaded.naturalWidth}, visible ${loaded.visible})`);
+        if (loaded.bytes !== expected) throw new CheckFailed(`the extension page's icon has ${loaded.bytes} bytes; media/icon.png has ${expected}`);
+        await moveMouseAway(page);
+        await screenshot(page, 'ui-11-extension-page.png');
+      },
+    },
   ];
 }
 

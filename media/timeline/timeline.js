@@ -273,6 +273,16 @@
         ];
       }),
     );
+    // In a narrow panel the labels would run into each other: keep every grid line, and only
+    // the labels that have room after the last one kept.
+    let lastRight = -Infinity;
+    for (const label of /** @type {NodeListOf<SVGTextElement>} */ (group.querySelectorAll('.axis-label'))) {
+      const width = label.getComputedTextLength();
+      const at = Number(label.getAttribute('x'));
+      const left = label.getAttribute('text-anchor') === 'start' ? at : at - width / 2;
+      if (left < lastRight + GAP) label.remove();
+      else lastRight = left + width;
+    }
   }
 
   function drawLane(lane, top) {

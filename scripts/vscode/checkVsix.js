@@ -17,7 +17,9 @@ const { name, version } = require(path.join(repoRoot, 'package.json'));
 
 // What must be inside, and what must not (sources, tests, dependencies, source maps).
 const REQUIRED = [
-  'package.json', 'dist/extension.js', 'dist/cli.js', 'tracer/sitecustomize.py', 'tracer/_proclens_tracer.py', 'launcher/run_in_terminal.py', 'examples/manifest.json', 'media/proclens.svg', 'README.md', 'LICENSE', 'CHANGELOG.md',
+  'package.json', 'dist/extension.js', 'dist/cli.js', 'tracer/sitecustomize.py', 'tracer/_proclens_tracer.py', 'launcher/run_in_terminal.py', 'examples/manifest.json', 'media/proclens.svg', 'media/icon.png', 'README.md', 'LICENSE', 'CHANGELOG.md',
+  // The README's pictures.
+  'docs/screenshot-processes.png', 'docs/screenshot-timeline.png', 'docs/screenshot-walkthrough.png',
   // ps-list's Windows helper (see esbuild.js).
   ...fs.readdirSync(path.join(path.dirname(require.resolve('ps-list', { paths: [repoRoot] })), 'vendor')).map((file) => `dist/vendor/${file}`),
 ];

@@ -6,9 +6,11 @@
 //
 //   node esbuild.js && node scripts/vscode/runUiSmokeTest.js [--no-readme-picture]
 //
-// Screenshots go to test-results/ui-*.png (test-results/ui-failure.png when a check fails);
-// the §6 run is also saved as docs/screenshot-processes.png, the README picture, unless
-// --no-readme-picture is given (it changes on every run: PIDs, times).
+// Screenshots go to test-results/ui-*.png (test-results/ui-failure.png when a check fails).
+// The README's pictures are taken too, at a smaller window size, unless --no-readme-picture is
+// given (they change on every run: PIDs, times): the finished §6 run as
+// docs/screenshot-processes.png, the §8 run's timeline as docs/screenshot-timeline.png and the
+// lesson walkthrough as docs/screenshot-walkthrough.png.
 // The last line printed is always `ui: N passed, M failed`; the exit code is 0 only when
 // every check passed.
 
@@ -27,7 +29,12 @@ const README_VIEWPORT = { width: 1200, height: 780 };
 const CJK_FONT_PACKAGE = 'fonts-wqy-microhei'; // 1.6 MB; fonts-noto-cjk is 56 MB
 const examplesFolder = path.join(repoRoot, 'examples');
 const resultsDir = path.join(repoRoot, 'test-results');
-const readmePicture = path.join(repoRoot, 'docs', 'screenshot-processes.png');
+// The README's pictures, taken by the checks that show these things.
+const README_PICTURES = {
+  processes: path.join(repoRoot, 'docs', 'screenshot-processes.png'),
+  timeline: path.join(repoRoot, 'docs', 'screenshot-timeline.png'),
+  walkthrough: path.join(repoRoot, 'docs', 'screenshot-walkthrough.png'),
+};
 
 // What a person looks at. The container and view ids come from package.json.
 const SIDEBAR = '[id="workbench.view.extension.proclens"]';
@@ -384,7 +391,7 @@ function checks(state) {
         log(`${S06.file} finished ${elapsed(state.s06Started)} after the click`);
         await moveMouseAway(page);
         await screenshot(page, 'ui-02-s06-run.png');
-        if (state.readmePicture) await saveReadmePicture(page);
+        if (state.readmePicture) await saveProcessesPicture(page);
       },
     },
     {
@@ -468,6 +475,7 @@ function checks(state) {
         log(`timeline: ${1 + CHILDREN.length} lanes, ${marks} SIGTERM mark(s), ${arrows} join arrow(s)`);
         await moveMouseAway(page);
         await screenshot(page, 'ui-05-timeline.png');
+        if (state.readmePicture) await saveReadmePicture(page, README_PICTURES.timeline, () => waitForTimelineDrawn(chart, 1 + CHILDREN.length));
         // Clicking a lane finds its process in the tree: the row is selected.
         await chart.locator('.lane', { has: chart.locator('.lane-name', { hasText: 'Process-2' }) }).first().click();
         await page.locator(`${rowsOf('Processes')}[aria-selected="true"][aria-label^="Process-2, "]`).first()
@@ -486,6 +494,9 @@ function checks(state) {
         await button.waitFor({ state: 'visible', timeout: 30000 });
         await moveMouseAway(page);
         await screenshot(page, 'ui-06-walkthrough.png');
+        if (state.readmePicture) {
+          await saveReadmePicture(page, README_PICTURES.walkthrough, () => button.waitFor({ state: 'visible', timeout: 20000 }), { hidePanel: true });
+        }
         const runsOf = (rows) => rows.filter((r) => r.level === 1 && r.label === S06.file).length;
         const before = runsOf(await readRows(page, 'Processes'));
         await button.click();
@@ -658,6 +669,51 @@ function checks(state) {
         await screenshot(page, 'ui-10-ctrl-c.png');
       },
     },
+    {
+      name: 'the Extensions view lists ProcLens among the installed extensions; its page shows its icon',
+      timeoutMs: 90000,
+      async run() {
+        const { page } = state;
+        // As a person does: the Extensions item of the activity bar. With no marketplace (as
+        // here, and offline) the view lists the installed extensions; else search @installed.
+        await page.locator('.activitybar .action-item a[aria-label^="Extensions"]').first().click();
+        const entry = page.locator('.extensions-viewlet .monaco-list-row').filter({
+          has: page.locator('.extension-list-item .name', { hasText: /^\s*ProcLens\s*$/ }),
+        }).first();
+        const shown = await entry.waitFor({ state: 'visible', timeout: 15000 }).then(() => true, () => false);
+        if (!shown) {
+          await page.locator('.extensions-viewlet .suggest-input-container').first().click();
+          await page.keyboard.type('@installed ProcLens');
+          await entry.waitFor({ state: 'visible', timeout: 30000 });
+        }
+        const listed = await page.locator('.extensions-viewlet .monaco-list-row .extension-list-item .name').allTextContents();
+        log(`installed extensions listed: ${listed.map((t) => `"${t.trim()}"`).join(', ')}`);
+        await entry.click();
+        const editor = page.locator('.editor-group-container.active .extension-editor').first();
+        await editor.locator('.header .name', { hasText: /^\s*ProcLens\s*$/ }).waitFor({ state: 'visible', timeout: 30000 });
+        const icon = editor.locator('.header .icon-container img.icon').first();
+        // Loaded, or given up on: the workbench swaps in its default icon when ours fails to load.
+        await icon.evaluate((img) => new Promise((resolve) => {
+          const settled = () => img.complete && img.src;
+          const poll = () => (settled() ? resolve() : setTimeout(poll, 100)); // a polling interval
+          poll();
+        }));
+        const loaded = await icon.evaluate(async (img) => {
+          let bytes = -1;
+          try { bytes = (await (await fetch(img.src)).arrayBuffer()).byteLength; } catch { /* reported as -1 */ }
+          return { src: img.src, naturalWidth: img.naturalWidth, naturalHeight: img.naturalHeight, visible: img.offsetWidth > 0 && getComputedStyle(img).visibility !== 'hidden', bytes };
+        });
+        const expected = fs.statSync(path.join(repoRoot, 'media', 'icon.png')).size;
+        log(`the extension page's icon: ${loaded.naturalWidth}x${loaded.naturalHeight}, ${loaded.bytes} bytes, from ${loaded.src}`);
+        if (!/\/media\/icon\.png(?=$|[?&#])/.test(decodeURIComponent(loaded.src))) {
+          throw new CheckFailed(`the extension page's icon comes from ${loaded.src}, not media/icon.png`);
+        }
+        if (!(loaded.naturalWidth > 0) || !loaded.visible) throw new CheckFailed(`the extension page's icon did not load (naturalWidth ${loaded.naturalWidth}, visible ${loaded.visible})`);
+        if (loaded.bytes !== expected) throw new CheckFailed(`the extension page's icon has ${loaded.bytes} bytes; media/icon.png has ${expected}`);
+        await moveMouseAway(page);
+        await screenshot(page, 'ui-11-extension-page.png');
+      },
+    },
   ];
 }
 
@@ -703,15 +759,46 @@ async function waitForLayout(page, { width, height }) {
 }
 
 /**
- * The README picture: the whole window at a smaller size, with the ProcLens side bar showing
- * the finished §6 run, the program's code (scrolled past the header comments) and the output
- * in its terminal. The window goes back to its test size afterwards.
+ * Saves one of the README pictures (docs/screenshot-*.png): the whole window at a smaller size,
+ * so nothing is cut off. `prepare` arranges what is shown once the window has that size;
+ * `hidePanel` hides the panel (the terminals) for the picture, so the editor has the height.
+ * The mouse is parked on the empty part of the tab bar (no hover, no highlighted row), and the
+ * window goes back to how it was afterwards.
  */
-async function saveReadmePicture(page) {
-  fs.mkdirSync(path.dirname(readmePicture), { recursive: true });
+async function saveReadmePicture(page, file, prepare = async () => {}, { hidePanel = false } = {}) {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const panel = page.locator('#workbench\\.parts\\.panel');
+  const panelHidden = hidePanel && (await panel.isVisible());
   await page.setViewportSize(README_VIEWPORT);
   try {
+    if (panelHidden) {
+      await runPaletteCommand(page, 'View: Toggle Panel Visibility', 30000);
+      await panel.waitFor({ state: 'hidden', timeout: 10000 });
+    }
     await waitForLayout(page, README_VIEWPORT);
+    await prepare();
+    const tabs = await page.locator('.editor-group-container.active .tabs-and-actions-container').first().boundingBox();
+    if (tabs) await page.mouse.move(tabs.x + tabs.width * 0.55, tabs.y + tabs.height / 2);
+    await page.locator('.monaco-hover, .workbench-hover').first()
+      .waitFor({ state: 'hidden', timeout: 5000 }).catch(() => {});
+    await page.screenshot({ path: file });
+    log(`README picture ${path.relative(repoRoot, file)} (${README_VIEWPORT.width}x${README_VIEWPORT.height})`);
+  } finally {
+    if (panelHidden) {
+      await runPaletteCommand(page, 'View: Toggle Panel Visibility', 30000);
+      await panel.waitFor({ state: 'visible', timeout: 10000 });
+    }
+    await page.setViewportSize(VIEWPORT);
+    await waitForLayout(page, VIEWPORT);
+  }
+}
+
+/**
+ * The README's first picture: the ProcLens side bar showing the finished §6 run, the program's
+ * code (scrolled past the header comments) and the output in its terminal.
+ */
+async function saveProcessesPicture(page) {
+  await saveReadmePicture(page, README_PICTURES.processes, async () => {
     // Scroll the editor so that the code, not the header comments, is in view, as a person
     // would: click into the editor, Ctrl+Home, then Ctrl+Down (scroll one line) per comment line.
     const source = fs.readFileSync(path.join(examplesFolder, S06.file), 'utf8').split('\n');
@@ -730,17 +817,27 @@ async function saveReadmePicture(page) {
         return lines.length > 0 && /^(import|from)\s/.test(lines[0].text);
       }, null, { timeout: 10000 }).catch(() => log('(the editor did not scroll to the code; the picture shows the top of the file)'));
     }
-    // Park the mouse on the empty part of the tab bar: no hover, no highlighted row.
-    const tabs = await page.locator('.editor-group-container .tabs-and-actions-container').first().boundingBox();
-    if (tabs) await page.mouse.move(tabs.x + tabs.width * 0.55, tabs.y + tabs.height / 2);
-    await page.locator('.monaco-hover, .workbench-hover').first()
-      .waitFor({ state: 'hidden', timeout: 5000 }).catch(() => {});
-    await page.screenshot({ path: readmePicture });
-    log(`README picture ${path.relative(repoRoot, readmePicture)} (${README_VIEWPORT.width}x${README_VIEWPORT.height})`);
-  } finally {
-    await page.setViewportSize(VIEWPORT);
-    await waitForLayout(page, VIEWPORT);
-  }
+  });
+}
+
+/**
+ * Waits until a timeline (a webview, redrawn when its panel is resized) has drawn `lanes` at
+ * its current width: the chart's width read the same twice in a row, one frame apart.
+ */
+async function waitForTimelineDrawn(chart, lanes) {
+  await chart.locator('.lane').nth(lanes - 1).waitFor({ state: 'visible', timeout: 20000 });
+  await chart.locator('body').evaluate(() => new Promise((resolve, reject) => {
+    const until = Date.now() + 10000;
+    let last = -1;
+    const step = () => {
+      const width = document.body.clientWidth;
+      if (width === last) return resolve();
+      if (Date.now() > until) return reject(new Error('the timeline kept changing its width'));
+      last = width;
+      requestAnimationFrame(() => requestAnimationFrame(step));
+    };
+    step();
+  }));
 }
 
 // ---------------------------------------------------------------------------------------------

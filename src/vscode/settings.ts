@@ -39,6 +39,39 @@ export const settings = {
   },
 };
 
+/** The settings of one file's run: `proclens.runIn`, `args`, `env` and `envFile`. */
+export interface RunSettings {
+  readonly runIn: 'workspaceFolder' | 'fileFolder';
+  /** File path to argument line; values are checked where they are used. */
+  readonly args: Readonly<Record<string, unknown>>;
+  readonly env: Readonly<Record<string, unknown>>;
+  /** With `${workspaceFolder}` and friends not yet replaced; empty: no .env file. */
+  readonly envFile: string;
+}
+
+/**
+ * Read for that file: each may differ per workspace folder (`scope: resource`),
+ * so they cannot be read once for the window.
+ */
+export function runSettings(file: vscode.Uri): RunSettings {
+  const scoped = vscode.workspace.getConfiguration(SETTINGS_SECTION, file);
+  return {
+    runIn: scoped.get<string>('runIn') === 'fileFolder' ? 'fileFolder' : 'workspaceFolder',
+    args: objectSetting(scoped.get('args')),
+    env: objectSetting(scoped.get('env')),
+    envFile: stringSetting(scoped.get('envFile'), '${workspaceFolder}/.env').trim(),
+  };
+}
+
+// A hand-edited settings.json may hold any JSON where an object or a string is expected.
+function objectSetting(value: unknown): Readonly<Record<string, unknown>> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+function stringSetting(value: unknown, fallback: string): string {
+  return typeof value === 'string' ? value : fallback;
+}
+
 /**
  * Sets a setting where it takes effect: in the workspace when the workspace
  * sets it (a user value would stay hidden under it), else for the user.

@@ -9,6 +9,7 @@ export const CommandIds = {
   runExample: 'proclens.runExample',
   openExample: 'proclens.openExample',
   runFile: 'proclens.runFile',
+  runFileWithArgs: 'proclens.runFileWithArgs',
   runCommand: 'proclens.runCommand',
   join: 'proclens.join',
   terminate: 'proclens.terminate',

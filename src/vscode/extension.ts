@@ -109,6 +109,7 @@ export function activate(context: vscode.ExtensionContext): ProcLensApi {
       sessions,
       examples,
       log,
+      memory: context.workspaceState,
       revealRun,
       refresh: async () => {
         await tracker.scanNow();

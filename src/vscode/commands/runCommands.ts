@@ -5,8 +5,11 @@ import { splitCommandLine } from '../../core/launch/commandLine';
 import { ProcessModel } from '../../core/model/processModel';
 import { RunRecord } from '../../core/model/processRecord';
 import { CommandIds } from '../constants';
-import { findPython, PythonNotFound } from '../python/pythonInterpreter';
-import { RunSessions } from '../runs/runSessions';
+import { findPython, PythonInterpreter, PythonNotFound } from '../python/pythonInterpreter';
+import { RunArguments } from '../runs/runArguments';
+import { readRunEnvironment } from '../runs/runEnvironment';
+import { RunRequest, RunSessions } from '../runs/runSessions';
+import { runSettings } from '../settings';
 import { ExamplesView } from '../views/examplesView';
 import { pickExample, pickRun } from './pickers';
 
@@ -17,18 +20,34 @@ interface RunCommandContext {
   readonly sessions: RunSessions;
   readonly examples: ExamplesView;
   readonly log: vscode.LogOutputChannel;
+  /** The workspace state: the arguments each file was last run with. */
+  readonly memory: vscode.Memento;
   readonly revealRun: (run: RunRecord) => void;
   readonly refresh: () => Promise<void>;
+}
+
+/** Where and with what a Python file runs, beyond the file itself. */
+type PythonRun = Omit<RunRequest, 'command' | 'python'>;
+
+/** Why a typed argument line cannot be split, or undefined when it can. */
+function splitProblem(line: string): string | undefined {
+  try {
+    splitCommandLine(line);
+    return undefined;
+  } catch (error) {
+    return String(error instanceof Error ? error.message : error);
+  }
 }
 
 /** Starting, stopping and re-running programs. Each returns the run id it started (tests use it). */
 export function registerRunCommands(context: RunCommandContext): vscode.Disposable[] {
   const { model, sessions, examples, log } = context;
+  const runArguments = new RunArguments(context.memory);
 
-  const runPython = async (file: string, args: string[], label: string) => {
-    let python;
+  /** The interpreter to run with, or undefined after telling the person how to set one. */
+  const interpreter = async (): Promise<PythonInterpreter | undefined> => {
     try {
-      python = await findPython(log);
+      return await findPython(log);
     } catch (error) {
       if (error instanceof PythonNotFound) {
         const open = t('Open Settings');
@@ -42,11 +61,18 @@ export function registerRunCommands(context: RunCommandContext): vscode.Disposab
       }
       throw error;
     }
-    return launch([python.executable, file, ...args], path.dirname(file), label);
   };
 
-  const launch = async (command: string[], cwd: string, label: string) => {
-    const run = await sessions.start({ command, cwd, label });
+  const runPython = async (file: string, args: readonly string[], run: PythonRun) => {
+    const python = await interpreter();
+    if (!python) {
+      return undefined;
+    }
+    return launch({ ...run, command: [python.executable, file, ...args], python: python.executable });
+  };
+
+  const launch = async (request: RunRequest) => {
+    const run = await sessions.start(request);
     if (run) {
       context.revealRun(run.record);
     }
@@ -68,10 +94,14 @@ export function registerRunCommands(context: RunCommandContext): vscode.Disposab
         return undefined;
       }
     }
-    return runPython(examples.fileOf(example), [], example.file);
+    // The lesson's programs ship inside the extension, outside every workspace folder, and
+    // their notes assume their own folder: they run there, with nothing added, whatever the settings.
+    const file = examples.fileOf(example);
+    return runPython(file, [], { cwd: path.dirname(file), label: example.file });
   };
 
-  const runFile = async (uri?: vscode.Uri) => {
+  /** The Python document to run: the one given (a menu's), else the active editor's; saved first. */
+  const pythonDocument = async (uri?: vscode.Uri) => {
     const document = uri ? await vscode.workspace.openTextDocument(uri) : vscode.window.activeTextEditor?.document;
     if (!document || document.languageId !== 'python' || document.uri.scheme !== 'file') {
       void vscode.window.showWarningMessage(t('Open a Python file to run it.'));
@@ -80,7 +110,59 @@ export function registerRunCommands(context: RunCommandContext): vscode.Disposab
     if (document.isDirty) {
       await document.save();
     }
-    return runPython(document.uri.fsPath, [], path.basename(document.uri.fsPath));
+    return document.uri;
+  };
+
+  /**
+   * The person's own file: in its workspace folder (or its own, `proclens.runIn`),
+   * with the variables of `proclens.envFile` and `proclens.env` added.
+   */
+  const runOwnFile = async (file: vscode.Uri, args: readonly string[]) => {
+    const settings = runSettings(file);
+    const fileDirname = path.dirname(file.fsPath);
+    // A file in no workspace folder (opened on its own) has only its own folder to run in.
+    const workspaceFolder = vscode.workspace.getWorkspaceFolder(file)?.uri.fsPath ?? fileDirname;
+    const { env, envFile } = await readRunEnvironment(settings, { workspaceFolder, fileDirname }, log);
+    const cwd = settings.runIn === 'fileFolder' ? fileDirname : workspaceFolder;
+    return runPython(file.fsPath, args, { cwd, label: path.basename(file.fsPath), env, envFile });
+  };
+
+  const runFile = async (uri?: vscode.Uri) => {
+    const file = await pythonDocument(uri);
+    if (!file) {
+      return undefined;
+    }
+    const line = runArguments.forRun(file, runSettings(file).args) ?? '';
+    const problem = splitProblem(line);
+    if (problem) {
+      // Only a hand-written proclens.args entry gets here: an answer to the question was checked as it was typed.
+      const name = path.basename(file.fsPath);
+      void vscode.window.showErrorMessage(t('The arguments for {0} in "proclens.args" cannot be read: {1}', name, problem));
+      return undefined;
+    }
+    return runOwnFile(file, splitCommandLine(line));
+  };
+
+  const runFileWithArgs = async (uri?: vscode.Uri) => {
+    const file = await pythonDocument(uri);
+    if (!file) {
+      return undefined;
+    }
+    const name = path.basename(file.fsPath);
+    const line = await vscode.window.showInputBox({
+      title: t('Run {0} with Arguments', name),
+      prompt: t('Arguments for {0} (no shell: quotes group words, nothing else is special)', name),
+      value: runArguments.forQuestion(file, runSettings(file).args) ?? '',
+      placeHolder: '9000 --verbose',
+      validateInput: splitProblem,
+      ignoreFocusOut: true,
+    });
+    if (line === undefined) {
+      return undefined;
+    }
+    // Kept even when empty: "no arguments" is an answer, and the next plain Run must honour it.
+    await runArguments.remember(file, line);
+    return runOwnFile(file, splitCommandLine(line));
   };
 
   const runCommand = async () => {
@@ -100,7 +182,7 @@ export function registerRunCommands(context: RunCommandContext): vscode.Disposab
     }
     const command = splitCommandLine(line);
     const cwd = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? process.cwd();
-    return launch(command, cwd, path.basename(command[0]));
+    return launch({ command, cwd, label: path.basename(command[0]) });
   };
 
   const runOf = async (node: RunRecord | undefined, live: boolean) => node ?? (await pickRun(model, live, (r) => sessions.label(r)));
@@ -114,6 +196,7 @@ export function registerRunCommands(context: RunCommandContext): vscode.Disposab
       }
     }),
     vscode.commands.registerCommand(CommandIds.runFile, runFile),
+    vscode.commands.registerCommand(CommandIds.runFileWithArgs, runFileWithArgs),
     vscode.commands.registerCommand(CommandIds.runCommand, runCommand),
     vscode.commands.registerCommand(CommandIds.stopRun, async (node?: RunRecord) => {
       const run = await runOf(node, true);
@@ -124,7 +207,13 @@ export function registerRunCommands(context: RunCommandContext): vscode.Disposab
     vscode.commands.registerCommand(CommandIds.rerun, async (node?: RunRecord) => {
       const run = await runOf(node, false);
       const request = run && sessions.request(run.id);
-      return request ? launch([...request.command], request.cwd, request.label) : undefined;
+      if (!request) {
+        return undefined;
+      }
+      // The same request, variables and all: Run Again repeats the run, it does not read the settings again.
+      // Field by field, since a run restored after a reload also carries its old pid.
+      const { command, cwd, label, env, envFile, python } = request;
+      return launch({ command: [...command], cwd, label, env, envFile, python });
     }),
     vscode.commands.registerCommand(CommandIds.clearExited, (node?: RunRecord) => {
       const finished = model.runs().filter((r) => r.state === 'finished' && (!node || r.id === node.id));

@@ -72,7 +72,7 @@ export function activate(context: vscode.ExtensionContext): ProcLensApi {
   const sessions = new RunSessions(tracker, control, log, context.workspaceState, () => seams.workspaceTrusted());
   const examples = new ExamplesView(loadExampleManifest(context.asAbsolutePath('examples')), context.asAbsolutePath('examples'));
   const diagnoses = new RunDiagnoses(tracker.model);
-  const processes = new ProcessesView(tracker.model, (run) => sessions.label(run), diagnoses);
+  const processes = new ProcessesView(tracker.model, sessions, diagnoses);
   const processesTree = vscode.window.createTreeView(ViewIds.processes, { treeDataProvider: processes, showCollapseAll: true });
   processes.onScreen = processesTree.visible;
   const decorations = new ProcessDecorations(tracker.model, () => settings.highlightChanges, (record) => {

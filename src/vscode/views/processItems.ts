@@ -6,6 +6,7 @@ import { currentWait, liveThreads } from '../../core/model/threadsAndWaits';
 import { helperPurpose } from '../../core/present/poolText';
 import { formatDuration, formatExitCode, processDescription, runStateText } from '../../core/present/processText';
 import { diagnosisText, NameOf, waitText } from '../../core/present/waitText';
+import { RunRequest } from '../runs/runSessions';
 import { since, workerDetails } from './poolRows';
 import { processUri } from './processDecorations';
 import { shortSite } from './threadRows';
@@ -176,7 +177,8 @@ function kindText(record: ProcessRecord): string {
 
 const escapeMarkdown = (text: string) => text.replace(/[|\\`*_{}[\]<>#]/g, (c) => `\\${c}`).replace(/\n/g, ' ');
 
-export function runTreeItem(run: RunRecord, label: string): vscode.TreeItem {
+/** `request`: how the run was asked for (RunSessions.request), for its hover. */
+export function runTreeItem(run: RunRecord, label: string, request?: RunRequest): vscode.TreeItem {
   const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Expanded);
   item.id = run.id;
   item.description = `${new Date(run.startedAt).toLocaleTimeString()} · ${runStateText(run, t)}`;
@@ -191,10 +193,26 @@ export function runTreeItem(run: RunRecord, label: string): vscode.TreeItem {
         ? new vscode.ThemeIcon('pass-filled', new vscode.ThemeColor('charts.green'))
         : new vscode.ThemeIcon('error', new vscode.ThemeColor('charts.red'));
   const tooltip = new vscode.MarkdownString(`**${escapeMarkdown(label)}**\n\n`);
-  tooltip.appendMarkdown(`${t('Command line')}: \`${run.command.join(' ').replace(/`/g, "'")}\`\n\n`);
-  tooltip.appendMarkdown(`${t('Folder')}: ${escapeMarkdown(run.cwd)}\n\n`);
+  const line = (name: string, value: string) => tooltip.appendMarkdown(`${name}: ${value}\n\n`);
+  line(t('Command line'), code(run.command.join(' ')));
+  if (request?.python) {
+    line(t('Python interpreter'), escapeMarkdown(request.python));
+  }
+  const args = request && pythonFileArguments(request);
+  if (args?.length) {
+    line(t('Arguments'), code(args.map(quoteArgument).join(' ')));
+  }
+  line(t('Folder'), escapeMarkdown(run.cwd));
+  if (request?.envFile) {
+    line(t('Environment file'), escapeMarkdown(request.envFile));
+  }
+  // Names only: the values may be passwords and tokens, and a hover is easily seen over a shoulder or in a screenshot.
+  const added = Object.keys(request?.env ?? {});
+  if (added.length) {
+    line(t('Variables added'), escapeMarkdown(added.join(', ')));
+  }
   if (run.exitCode !== undefined && run.exitCode !== null) {
-    tooltip.appendMarkdown(`${t('Exit code')}: ${formatExitCode(run.exitCode)} (${escapeMarkdown(describeExitCode(run.exitCode, t))})\n\n`);
+    line(t('Exit code'), `${formatExitCode(run.exitCode)} (${escapeMarkdown(describeExitCode(run.exitCode, t))})`);
   }
   if (run.error) {
     tooltip.appendMarkdown(escapeMarkdown(run.error));
@@ -202,3 +220,14 @@ export function runTreeItem(run: RunRecord, label: string): vscode.TreeItem {
   item.tooltip = tooltip;
   return item;
 }
+
+/** A Python file's run is `python file arguments…` (runCommands): the arguments, or undefined for any other command. */
+function pythonFileArguments(request: RunRequest): readonly string[] | undefined {
+  return request.python !== undefined && request.command[0] === request.python ? request.command.slice(2) : undefined;
+}
+
+/** An argument as it could be typed again: quoted when it holds a space, a quote or nothing at all. */
+const quoteArgument = (arg: string) => (arg === '' || /[\s'"\\]/.test(arg) ? JSON.stringify(arg) : arg);
+
+/** Inline code; a backtick inside would end it early. */
+const code = (text: string) => `\`${text.replace(/`/g, "'")}\``;

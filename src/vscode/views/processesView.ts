@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import { ProcessModel } from '../../core/model/processModel';
-import { isAlive, PoolRecord, ProcessRecord, RunRecord } from '../../core/model/processRecord';
+import { isAlive, PoolRecord, ProcessRecord } from '../../core/model/processRecord';
 import { ProcessFilter } from '../../core/filter/processFilter';
+import { RunSessions } from '../runs/runSessions';
 import { settings } from '../settings';
 import { countTreeItem, diagnosisTooltip, diagnosisTreeItem, threadTooltip, threadTreeItem } from './detailItems';
 import { poolTooltip, poolTreeItem } from './poolItems';
@@ -32,7 +33,8 @@ export class ProcessesView implements vscode.TreeDataProvider<ProcessesNode>, vs
 
   constructor(
     private readonly model: ProcessModel,
-    private readonly runLabel: (run: RunRecord) => string,
+    /** A run's label, and how it was asked for (its hover shows where and with what it runs). */
+    private readonly runs: Pick<RunSessions, 'label' | 'request'>,
     private readonly diagnoses: RunDiagnoses,
     private readonly refreshMs = 50,
     private readonly now: () => number = Date.now,
@@ -91,7 +93,7 @@ export class ProcessesView implements vscode.TreeDataProvider<ProcessesNode>, vs
 
   getTreeItem(node: ProcessesNode): vscode.TreeItem {
     if (isRun(node)) {
-      return runTreeItem(node, this.runLabel(node));
+      return runTreeItem(node, this.runs.label(node), this.runs.request(node.id));
     }
     if (isPool(node)) {
       return poolTreeItem(node, this.poolRow(node));

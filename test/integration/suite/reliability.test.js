@@ -40,8 +40,8 @@ describe('reliability', function () {
   it('proclens.pythonPath cannot be set by a workspace, and running needs a trusted workspace', () => {
     assert.strictEqual(manifest.contributes.configuration.properties['proclens.pythonPath'].scope, 'machine');
     assert.strictEqual(manifest.capabilities.untrustedWorkspaces.supported, 'limited');
-    const runners = manifest.contributes.commands.filter((c) => /\.(runExample|runFile|runCommand|rerun)$/.test(c.command));
-    assert.strictEqual(runners.length, 4);
+    const runners = manifest.contributes.commands.filter((c) => /\.(runExample|runFile|runFileWithArgs|runCommand|rerun)$/.test(c.command));
+    assert.strictEqual(runners.length, 5);
     assert.ok(runners.every((c) => c.enablement === 'isWorkspaceTrusted'));
   });
 

@@ -220,7 +220,9 @@ export class RunSessions implements vscode.Disposable {
       const top = run.record.topKey ? this.tracker.model.get(run.record.topKey) : undefined;
       const pid = run.record.topPid!;
       const identity = top?.identity ?? (await this.tracker.lister.identify(pid));
-      entries.push({ ...request, command: [...request.command], pid, identity, startedAt: run.record.startedAt, sessionLeader: run.record.sessionLeader });
+      // Never the added variables' values: workspace state is a plain file, and a .env may hold secrets.
+      const { env: _values, ...described } = request;
+      entries.push({ ...described, command: [...request.command], pid, identity, startedAt: run.record.startedAt, sessionLeader: run.record.sessionLeader });
     }
     await this.memory.update(REMEMBERED_KEY, entries);
   }

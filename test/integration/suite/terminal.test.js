@@ -55,7 +55,8 @@ describe('a run in a real terminal', function () {
     const listening = api.sessions.terminalOf(runId).onDidWrite((text) => (shown += text));
     try {
       const workers = () => model().processesOf(runId).filter((p) => /^ForkPoolWorker-\d$/.test(p.name));
-      await until('three busy workers', () => workers().length === 3 && workers().every((w) => w.state === 'running' && w.identity));
+      // Running a task: map_async() has been called, so the main process is inside its try block.
+      await until('three busy workers', () => workers().length === 3 && workers().every((w) => w.state === 'running' && w.identity && w.tasks?.current));
       // What a person's Ctrl+C is: the byte 0x03 typed into the terminal.
       terminalOf(runId).sendText('\x03', false);
       const run = await finished(runId);

@@ -6,24 +6,36 @@
 //   6. a UI smoke test: Chromium clicks through the workbench as a person would
 //   7. the packaged VSIX, installed with --install-extension, passing the same suite
 // `node scripts/test.js unit engine` runs only the suites named.
+// Then the temp check: nothing may be left in the OS temp folder (see scripts/runTemp.js).
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
+const { makeRunTemp, takeLeftovers } = require('./runTemp');
 
 const root = path.resolve(__dirname, '..');
 const only = process.argv.slice(2);
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const report = [];
+const runTemp = makeRunTemp();
+/** The phase running now, and whether a signal asked the run to stop. */
+const current = { child: undefined, stopping: false };
 
 /** Runs one step, echoing its output as it comes, and returns whether it passed. */
 function step(name, args, countFrom) {
   if (only.length && !only.includes(name)) {
     return Promise.resolve(true);
   }
+  if (current.stopping) {
+    report.push(`${name}: not run (stopped)`);
+    return Promise.resolve(false);
+  }
   console.log(`\n=== ${name}: node ${args.join(' ')}`);
   const started = Date.now();
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+    const env = { ...process.env, ...runTemp.env };
+    const child = spawn(process.execPath, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] });
+    current.child = child;
+    child.on('close', () => (current.child = undefined));
     let output = '';
     child.stdout.on('data', (data) => {
       process.stdout.write(data);
@@ -68,6 +80,37 @@ const harnessCounts = (name) => (output) => {
   return match ? { passed: Number(match[1]), failed: Number(match[2]), skipped: 0 } : undefined;
 };
 
+/** Fails the run when a phase left anything in the run's temp folder, naming each entry. */
+function checkTemp() {
+  const left = takeLeftovers(runTemp.folder);
+  if (left.length === 0) {
+    report.push('temp: nothing left in the temp folder');
+    return true;
+  }
+  console.log(`\n=== temp: the run left ${left.length} ${left.length === 1 ? 'entry' : 'entries'} in the temp folder; each test must remove what it creates:`);
+  for (const { name, holds } of left) {
+    const more = holds.length > 3 ? `, … (${holds.length} in all)` : '';
+    console.log(`  ${name}${holds.length ? ` (holds ${holds.slice(0, 3).join(', ')}${more})` : ''}`);
+  }
+  report.push(`temp: FAILED, left in the temp folder: ${left.map(({ name }) => name).join(', ')}`);
+  totals.failed++;
+  return false;
+}
+
+// Ctrl+C: the phase running ends (the terminal signals it too), none follows, and the temp
+// folder is still checked and removed. A second signal ends the run at once.
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    if (current.stopping) {
+      fs.rmSync(runTemp.folder, { recursive: true, force: true });
+      process.exit(1);
+    }
+    current.stopping = true;
+    console.error(`\n${signal}: stopping; the temp check still runs (a second ${signal} ends the run at once)`);
+    current.child?.kill(signal);
+  });
+}
+
 async function main() {
   const tsc = path.join('node_modules', 'typescript', 'bin', 'tsc');
   const results = [await step('compile', [tsc, '-p', '.']), await step('build', ['esbuild.js'])];
@@ -79,6 +122,7 @@ async function main() {
     results.push(await step('ui', [path.join('scripts', 'vscode', 'runUiSmokeTest.js'), '--no-readme-picture'], harnessCounts('ui')));
     results.push(await step('vsix', [path.join('scripts', 'vscode', 'checkVsix.js')], harnessCounts('vsix')));
   }
+  results.push(checkTemp());
   console.log(`\n${report.join('\n')}`);
   console.log(`total: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
   process.exit(results.every(Boolean) ? 0 : 1);

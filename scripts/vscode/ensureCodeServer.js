@@ -7,6 +7,7 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { spawn, spawnSync } = require('child_process');
+const { installOnce } = require('./installLock');
 
 // 4.100.3 (VS Code 1.100.3) is the newest code-server that runs on node 20.
 const CODE_SERVER_VERSION = '4.100.3';
@@ -22,6 +23,8 @@ const repoRoot = path.resolve(__dirname, '..', '..');
 const installDir = path.join(repoRoot, '.cache', 'code-server');
 const markerFile = path.join(installDir, `installed-${CODE_SERVER_VERSION}.json`);
 const executable = path.join(installDir, 'node_modules', '.bin', 'code-server');
+// Beside the install, not in it: held while the install folder is written.
+const lockPath = path.join(repoRoot, '.cache', 'code-server.lock');
 
 function missingDebianPackages(names) {
   return names.filter((name) => {
@@ -114,14 +117,23 @@ async function installCodeServer(log) {
 
 /**
  * Returns the path of the code-server executable, installing code-server (and, as root,
- * the Debian packages it needs) the first time. Later runs reuse the install.
+ * the Debian packages it needs) the first time. Later runs reuse the install. Two runs at
+ * once (two terminals on a fresh clone) take turns: the second waits for the first's
+ * install under a lock, then finds it done.
  * @param {{ log?: (msg: string) => void }} [options]
  * @returns {Promise<string>}
  */
 async function ensureCodeServer({ log = console.log } = {}) {
-  if (fs.existsSync(markerFile) && fs.existsSync(executable)) return executable;
-  await ensureDebianPackages(DEBIAN_PACKAGES, { log });
-  await installCodeServer(log);
+  await installOnce({
+    lockPath,
+    what: `code-server@${CODE_SERVER_VERSION}`,
+    isInstalled: () => fs.existsSync(markerFile) && fs.existsSync(executable),
+    install: async () => {
+      await ensureDebianPackages(DEBIAN_PACKAGES, { log });
+      await installCodeServer(log);
+    },
+    log,
+  });
   return executable;
 }
 

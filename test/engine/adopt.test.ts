@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
-import { test } from 'node:test';
+import { test, TestContext } from 'node:test';
 import { ProcessControl } from '../../src/core/control/processControl';
 import { ProcessTracker } from '../../src/core/tracking/processTracker';
 import { alivePids, REPO, testInterpreters, until } from './engineHelpers';
@@ -10,8 +10,15 @@ const python = testInterpreters().find((p) => p.path)?.path ?? 'python3';
 const tracerDirectory = path.join(REPO, 'tracer');
 
 
-test('after a restart, a run that is still alive is found again by pid and start time, shown, and can be stopped', async () => {
-  const before = new ProcessTracker({ tracerDirectory, scanIntervalMs: 100 });
+/** A tracker disposed when the test ends, passed or not: its EventServer's folders go with it. */
+function trackerFor(t: TestContext, scanIntervalMs: number): ProcessTracker {
+  const tracker = new ProcessTracker({ tracerDirectory, scanIntervalMs });
+  t.after(() => tracker.dispose());
+  return tracker;
+}
+
+test('after a restart, a run that is still alive is found again by pid and start time, shown, and can be stopped', async (t) => {
+  const before = trackerFor(t, 100);
   const command = [python, '-c', 'import subprocess, time; subprocess.Popen(["sleep", "30"]); time.sleep(30)'];
   const first = await before.start({ command, stdio: 'pipe' });
   const top = await until('the program and its sleep child', () => {
@@ -21,7 +28,7 @@ test('after a restart, a run that is still alive is found again by pid and start
   // The editor goes away without stopping anything.
   await before.dispose();
 
-  const after = new ProcessTracker({ tracerDirectory, scanIntervalMs: 100 });
+  const after = trackerFor(t, 100);
   assert.equal(await after.adopt({ pid: top.pid, identity: 'someone-else', command, cwd: '/' }), undefined, 'a pid with another start time is not adopted');
   const again = await after.adopt({ pid: top.pid, identity: top.identity, command, cwd: '/' });
   assert.ok(again, 'found again');
@@ -33,12 +40,11 @@ test('after a restart, a run that is still alive is found again by pid and start
   const finished = await again.finished;
   assert.equal(finished.state, 'finished');
   assert.deepEqual(alivePids([top.pid, sleep.pid]), []);
-  await after.dispose();
 });
 
-test('while nothing changes the scan slows down, to a quarter of its rate at most', async () => {
+test('while nothing changes the scan slows down, to a quarter of its rate at most', async (t) => {
   const sleeper = spawn('sleep', ['30'], { stdio: 'ignore' });
-  const tracker = new ProcessTracker({ tracerDirectory, scanIntervalMs: 20 });
+  const tracker = trackerFor(t, 20);
   let scans = 0;
   const list = tracker.lister.list.bind(tracker.lister);
   tracker.lister.list = async () => {
@@ -52,5 +58,4 @@ test('while nothing changes the scan slows down, to a quarter of its rate at mos
   assert.ok(scans >= 8 && scans <= 25, `${scans} scans in one second`);
   sleeper.kill('SIGKILL');
   await run.finished;
-  await tracker.dispose();
 });

@@ -2,12 +2,26 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { describe, test } from 'node:test';
+import { after, describe, test, TestContext } from 'node:test';
 import { ProcessTracker } from '../../src/core/tracking/processTracker';
 import { byName, EXAMPLES, FIXTURES, REPO, run, runTraced, testInterpreters } from './engineHelpers';
 
 const python = testInterpreters().find((p) => p.path)?.path ?? 'python3';
-const scratch = () => fs.mkdtempSync(path.join(os.tmpdir(), 'proclens-bad-'));
+const scratchFolders: string[] = [];
+/** A new folder under the OS temp folder, removed once the file's tests are done. */
+const scratch = () => {
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'proclens-bad-'));
+  scratchFolders.push(folder);
+  return folder;
+};
+after(() => scratchFolders.forEach((folder) => fs.rmSync(folder, { recursive: true, force: true })));
+
+/** A tracker disposed when the test ends, passed or not: disposing closes its EventServer, which removes its folders. */
+function trackerFor(t: TestContext): ProcessTracker {
+  const tracker = new ProcessTracker({ tracerDirectory: path.join(REPO, 'tracer'), scanIntervalMs: 100 });
+  t.after(() => tracker.dispose());
+  return tracker;
+}
 
 describe('bad input: a clear result, nothing lost', { concurrency: 4 }, () => {
   test('a missing script: Python’s own message, exit 2, and the run is recorded as exited 2', async () => {
@@ -50,8 +64,8 @@ describe('bad input: a clear result, nothing lost', { concurrency: 4 }, () => {
     assert.equal(child.exitCode, 0);
   });
 
-  test('50 MB printed quickly: every byte reaches the run’s output, none is lost', { timeout: 120_000 }, async () => {
-    const tracker = new ProcessTracker({ tracerDirectory: path.join(REPO, 'tracer'), scanIntervalMs: 100 });
+  test('50 MB printed quickly: every byte reaches the run’s output, none is lost', { timeout: 120_000 }, async (t) => {
+    const tracker = trackerFor(t);
     const chunk = 'x'.repeat(1023);
     const tracked = await tracker.start({
       command: [python, '-c', `import sys\nfor _ in range(50 * 1024): sys.stdout.write(${JSON.stringify(chunk)} + "\\n")`],
@@ -63,7 +77,6 @@ describe('bad input: a clear result, nothing lost', { concurrency: 4 }, () => {
     await new Promise((resolve) => setTimeout(resolve, 200));
     assert.equal(run.exitCode, 0);
     assert.equal(bytes, 50 * 1024 * 1024);
-    await tracker.dispose();
   });
 
   test('a program that exits at once', async () => {
@@ -101,10 +114,10 @@ describe('the tracer never changes the program', { concurrency: 2 }, () => {
     assert.ok(traced.summary.processes.some((p) => p.kind === 'mp-child'), 'the tracer was active');
   });
 
-  test('when the core goes away mid-run (editor restarted), the program goes on with the same output and exit code', async () => {
+  test('when the core goes away mid-run (editor restarted), the program goes on with the same output and exit code', async (t) => {
     const command = [python, path.join(FIXTURES, 'slow_printer.py')];
     const plain = await run(command[0], command.slice(1));
-    const tracker = new ProcessTracker({ tracerDirectory: path.join(REPO, 'tracer'), scanIntervalMs: 100 });
+    const tracker = trackerFor(t);
     const tracked = await tracker.start({ command, stdio: 'pipe' });
     let stdout = '';
     tracked.program.on('stdout', (d) => (stdout += d));
@@ -116,7 +129,6 @@ describe('the tracer never changes the program', { concurrency: 2 }, () => {
     assert.equal(await code, plain.code);
     await new Promise((resolve) => setTimeout(resolve, 100));
     assert.equal(stdout, plain.stdout);
-    await tracker.dispose();
   });
 
   test('an unreachable core address is ignored: same output, same exit code', async () => {
@@ -126,8 +138,8 @@ describe('the tracer never changes the program', { concurrency: 2 }, () => {
     assert.deepEqual([traced.code, traced.stdout, traced.stderr], [plain.code, plain.stdout, plain.stderr]);
   });
 
-  test('the token is in no log line, no JSON line and no command line', async () => {
-    const tracker = new ProcessTracker({ tracerDirectory: path.join(REPO, 'tracer'), scanIntervalMs: 100 });
+  test('the token is in no log line, no JSON line and no command line', async (t) => {
+    const tracker = trackerFor(t);
     const logs: string[] = [];
     tracker.on('log', (_, message) => logs.push(message));
     const tracked = await tracker.start({ command: [python, path.join(EXAMPLES, 's06_data_isolation.py')], stdio: 'pipe' });
@@ -135,6 +147,5 @@ describe('the tracer never changes the program', { concurrency: 2 }, () => {
     const everything = JSON.stringify([logs, tracker.model.all(), tracker.model.runs()]);
     assert.ok(everything.length > 500);
     assert.equal(everything.includes(tracked.events.token), false);
-    await tracker.dispose();
   });
 });

@@ -71,10 +71,15 @@ export function run(command: string, args: readonly string[], options: { input?:
 
 let jsonCounter = 0;
 
-/** A path in a new folder of its own under the OS temp folder; the caller removes the folder. */
+/** A path in a new folder of its own under the OS temp folder; the caller removes the folder (removeScratch). */
 export function scratchFile(name: string): string {
   const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'proclens-test-'));
   return path.join(folder, `${jsonCounter++}-${name}`);
+}
+
+/** Removes the folder scratchFile made for `file`, with all in it: `npm test` fails on anything left in the temp folder. */
+export function removeScratch(file: string): void {
+  fs.rmSync(path.dirname(file), { recursive: true, force: true });
 }
 
 export function readJsonLines(file: string): Array<Record<string, any>> {
@@ -91,14 +96,17 @@ export function readJsonLines(file: string): Array<Record<string, any>> {
  */
 export async function runTraced(command: readonly string[], options: Parameters<typeof run>[2] & { cliArgs?: string[]; cli?: string } = {}): Promise<TracedOutcome> {
   const jsonFile = scratchFile('run.jsonl');
-  const outcome = await run(process.execPath, [options.cli ?? CLI, 'run', `--json=${jsonFile}`, '--interval=100', ...(options.cliArgs ?? []), '--', ...command], options);
-  const lines = readJsonLines(jsonFile);
-  const summary = lines[lines.length - 1] as TracedOutcome['summary'] & { type: string };
-  if (summary?.type !== 'summary') {
-    throw new Error(`no summary line; stderr:\n${outcome.stderr}`);
+  try {
+    const outcome = await run(process.execPath, [options.cli ?? CLI, 'run', `--json=${jsonFile}`, '--interval=100', ...(options.cliArgs ?? []), '--', ...command], options);
+    const lines = readJsonLines(jsonFile);
+    const summary = lines[lines.length - 1] as TracedOutcome['summary'] & { type: string };
+    if (summary?.type !== 'summary') {
+      throw new Error(`no summary line; stderr:\n${outcome.stderr}`);
+    }
+    return { ...outcome, lines, summary };
+  } finally {
+    removeScratch(jsonFile);
   }
-  fs.rmSync(path.dirname(jsonFile), { recursive: true, force: true });
-  return { ...outcome, lines, summary };
 }
 
 /** The processes of a summary by name (names are unique in these programs). */

@@ -11,14 +11,20 @@ const tracerDirectory = path.join(REPO, 'tracer');
 /** slow_atexit.py under spawn: its child's code ends at once, its atexit handler sleeps 3 s. */
 async function startLingerer() {
   const tracker = new ProcessTracker({ tracerDirectory, scanIntervalMs: 100 });
-  const run = await tracker.start({ command: [python, path.join(FIXTURES, 'slow_atexit.py'), 'spawn'], stdio: 'pipe' });
-  let output = '';
-  run.program.on('stdout', (data) => (output += data));
-  const child = await until('the child to report its code done', () => {
-    const record = tracker.model.processesOf(run.id).find((r) => r.name === 'lingerer');
-    return record?.reportedExitCode !== undefined && record;
-  });
-  return { tracker, run, child, output: () => output };
+  try {
+    const run = await tracker.start({ command: [python, path.join(FIXTURES, 'slow_atexit.py'), 'spawn'], stdio: 'pipe' });
+    let output = '';
+    run.program.on('stdout', (data) => (output += data));
+    const child = await until('the child to report its code done', () => {
+      const record = tracker.model.processesOf(run.id).find((r) => r.name === 'lingerer');
+      return record?.reportedExitCode !== undefined && record;
+    });
+    return { tracker, run, child, output: () => output };
+  } catch (error) {
+    // The callers dispose of it only once it is theirs; its EventServer's folders go with it.
+    await tracker.dispose();
+    throw error;
+  }
 }
 
 test('a child running its exit handlers is exiting, not a zombie, until the OS shows it ended', async () => {

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
-import { CLI, FIXTURES, readJsonLines, scratchFile, testInterpreters, until } from './engineHelpers';
+import { CLI, FIXTURES, readJsonLines, removeScratch, scratchFile, testInterpreters, until } from './engineHelpers';
 import { processesWithMarker } from './survivors';
 
 const python = testInterpreters().find((p) => p.path)?.path ?? 'python3';
@@ -42,6 +42,8 @@ describe('nothing is left running when the CLI is interrupted', { concurrency: 1
         for (const pid of processesWithMarker(marker)) {
           process.kill(pid, 'SIGKILL');
         }
+        await exited;
+        removeScratch(jsonFile);
       }
     });
   }

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { alivePids, CLI, EXAMPLES, readJsonLines, run, scratchFile, testInterpreters, until } from './engineHelpers';
+import { alivePids, CLI, EXAMPLES, readJsonLines, removeScratch, run, scratchFile, testInterpreters, until } from './engineHelpers';
 
 const python = testInterpreters().find((p) => p.path)?.path ?? 'python3';
 
@@ -54,6 +54,8 @@ test('§7 server: one child per client connection; Ctrl+C to the CLI stops all o
     assert.ok(summary.processes.every((p: { state: string }) => p.state === 'exited'));
   } finally {
     cli.kill('SIGKILL');
+    await exited;
+    removeScratch(jsonFile);
   }
 });
 

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
-import { alivePids, byName, EXAMPLES, runTraced, skipUnless, START_METHODS, testInterpreters, TracedOutcome, WITH_START_METHOD } from './engineHelpers';
+import { alivePids, byName, EXAMPLES, removeScratch, runTraced, scratchFile, skipUnless, START_METHODS, testInterpreters, TracedOutcome, WITH_START_METHOD } from './engineHelpers';
 
 /**
  * The "why is it stuck?" examples under `proclens run --timeout 5`: each hangs for good, so
@@ -35,9 +35,27 @@ function hasFrame(frames: Array<{ file: string; line: number; function: string }
   assert.ok(found, `a frame ${example}:${line} in ${fn}, among\n${frames.map((f) => `${f.file}:${f.line} ${f.function}`).join('\n')}`);
 }
 
+/**
+ * Runs the CLI with a TMPDIR of its own, removed after. The stop at the timeout is a SIGTERM,
+ * which runs no atexit handler: under forkserver, Python leaves its pymp-* folder (the fork
+ * server's socket) in TMPDIR, as it would after a plain kill. Only that may be left there: the
+ * CLI removes its own folders.
+ */
+async function runWithOwnTmp(command: string[], cliArgs: string[]): Promise<TracedOutcome> {
+  const tmp = scratchFile('tmp');
+  fs.mkdirSync(tmp);
+  try {
+    const outcome = await runTraced(command, { cliArgs, env: { ...process.env, TMPDIR: tmp } });
+    assert.deepEqual(fs.readdirSync(tmp).filter((name) => !name.startsWith('pymp-')), [], 'the CLI left none of its own folders');
+    return outcome;
+  } finally {
+    removeScratch(tmp);
+  }
+}
+
 async function runStuck(python: string, method: string, example: string): Promise<TracedOutcome & { elapsedMs: number }> {
   const started = Date.now();
-  const outcome = await runTraced([python, WITH_START_METHOD, method, path.join(EXAMPLES, example)], { cliArgs: [`--timeout=${TIMEOUT_S}`] });
+  const outcome = await runWithOwnTmp([python, WITH_START_METHOD, method, path.join(EXAMPLES, example)], [`--timeout=${TIMEOUT_S}`]);
   const elapsedMs = Date.now() - started;
   assert.equal(outcome.code, 124, `the CLI says it timed out\n${outcome.stderr}`);
   assert.equal((outcome.summary as Process).timedOut, true);

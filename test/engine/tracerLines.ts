@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { FIXTURES, Outcome, REPO, run, testInterpreters, until } from './engineHelpers';
 
@@ -28,8 +29,10 @@ export interface RecordOptions {
  * left out): what the protocol tests decode. Nothing is parsed here, so nothing is lost.
  */
 export async function recordTracerLines(command: readonly string[], options: RecordOptions = {}): Promise<Outcome & { lines: string[] }> {
-  // Unix socket paths are short (about 100 bytes): a folder right under /tmp.
-  const folder = fs.mkdtempSync(path.join('/tmp', 'proclens-lines-'));
+  // Unix socket paths are short (about 100 bytes): as in the core's EventServer, the temp
+  // folder unless its path is long, then /tmp.
+  const base = os.tmpdir().length <= 60 ? os.tmpdir() : '/tmp';
+  const folder = fs.mkdtempSync(path.join(base, 'proclens-lines-'));
   const token = randomBytes(16).toString('hex');
   const lines: string[] = options.live?.lines ?? [];
   const open = new Set<net.Socket>();

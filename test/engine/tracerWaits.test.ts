@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
-import { FIXTURES, run, scratchFile, skipUnless, START_METHODS, testInterpreters, until } from './engineHelpers';
+import { FIXTURES, removeScratch, run, scratchFile, skipUnless, START_METHODS, testInterpreters, until } from './engineHelpers';
 import { LiveRecording, recordTracerLines } from './tracerLines';
 
 // What the tracer says about threads, about what a thread is blocked on, and the stack dumps
@@ -149,6 +149,12 @@ async function settle(running: Promise<unknown>, live: LiveRecording): Promise<v
   await running.catch(() => undefined);
 }
 
+/** Removes the scratch folder of `release` once the program that waits for it has ended (run's time limit at most). */
+async function removeOnceEnded(release: string, running: Promise<unknown>): Promise<void> {
+  await running.catch(() => undefined);
+  removeScratch(release);
+}
+
 /** The OS's number for a thread (3.8 and later), or null as the tracer says it under 3.6 and 3.7. */
 const nativeOr = (hello: Line, id: number): number | null => (/^3\.[67]\./.test(hello.py) ? null : id);
 
@@ -270,11 +276,12 @@ for (const interpreter of testInterpreters()) {
 
   describe(`stack dumps on the tracer's signal, under Python ${label}`, { concurrency: 3 }, () => {
     for (const method of START_METHODS) {
-      test(`a child blocked in Queue.get() writes its threads' stacks when signalled, then ends as it would have (${method}, ${label})`, { skip, timeout: 60_000 }, async () => {
+      test(`a child blocked in Queue.get() writes its threads' stacks when signalled, then ends as it would have (${method}, ${label})`, { skip, timeout: 60_000 }, async (t) => {
         const release = scratchFile('release');
         const live: LiveRecording = { lines: [] };
         const blockedAt = lineOf(STACK_DUMP, '# the child blocks here');
         const running = recordTracerLines([python, STACK_DUMP, method, release], { live });
+        t.after(() => removeOnceEnded(release, running));
         try {
           const wait = await until('the child to block in Queue.get()', () => parse(live.lines).find((l) => l.e === 'wait' && l.site?.line === blockedAt));
           const hello = helloOf(parse(live.lines), wait.pid);
@@ -295,17 +302,17 @@ for (const interpreter of testInterpreters()) {
           fs.writeFileSync(release, '');
         }
         const { code, stdout, stderr } = await running;
-        fs.rmSync(path.dirname(release), { recursive: true, force: true });
         assert.equal(code, 0, stderr);
         assert.equal(stdout, 'child got go\nchild exit 0\n', 'the child survived and said what it says without the signal');
       });
     }
 
-    test(`an os.fork() child says hello at once, named after the thread that forked, dumps to its own file, and gives the signal up before it execs (${label})`, { skip, timeout: 30_000 }, async () => {
+    test(`an os.fork() child says hello at once, named after the thread that forked, dumps to its own file, and gives the signal up before it execs (${label})`, { skip, timeout: 30_000 }, async (t) => {
       const release = scratchFile('release');
       const live: LiveRecording = { lines: [] };
       const waitsAt = lineOf(FORK_EXEC, '# the child waits here');
       const running = recordTracerLines([python, FORK_EXEC, release], { live });
+      t.after(() => removeOnceEnded(release, running));
       try {
         const [parent, child] = await until('the child to say hello', () => {
           const lines = parse(live.lines);
@@ -334,7 +341,6 @@ for (const interpreter of testInterpreters()) {
         fs.writeFileSync(release, '');
       }
       const { code, stdout, stderr, lines } = await running;
-      fs.rmSync(path.dirname(release), { recursive: true, force: true });
       assert.equal(code, 0, stderr);
       assert.equal(stdout, 'child exit 5\n');
       const child = parse(lines).filter((l) => l.pid === parse(lines).find((f) => f.e === 'fork')!.child);

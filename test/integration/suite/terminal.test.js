@@ -16,7 +16,8 @@ describe('a run in a real terminal', function () {
   let api;
   const model = () => api.tracker.model;
   const finished = (runId) => until(`run ${runId} to finish`, () => model().run(runId).state === 'finished' && model().run(runId), 30000);
-  const terminalOf = (runId) => vscode.window.terminals.find((t) => t.name === `ProcLens: ${api.sessions.request(runId).label}`);
+  // By its pseudo-terminal, not its name: earlier runs of the same file had terminals of that name.
+  const terminalOf = (runId) => vscode.window.terminals.find((t) => t.creationOptions.pty === api.sessions.terminalOf(runId));
 
   /** Starts `file` and returns what its terminal shows from now on (the program waits for Enter first). */
   async function runFile(file) {

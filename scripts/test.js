@@ -1,8 +1,10 @@
 // `npm test`: every suite in order, one exit code, one closing line with the counts.
 //   1. type check and compile (tsc)        2. build the bundles (esbuild)
 //   3. unit tests (plain Node, no VS Code)  4. engine tests (real Python processes)
-//   5. integration tests inside a real VS Code (code-server), see scripts/vscode/, then
-//      the Chinese ones with VS Code's display language set to zh-cn
+//   5. integration tests inside a real VS Code (code-server), see scripts/vscode/, without the
+//      Python extension; then, beside a stand-in for it (test/fixtures/python-extension-stand-in),
+//      the tests whose titles name the Python extension; then the Chinese ones with VS Code's
+//      display language set to zh-cn
 //   6. a UI smoke test: Chromium clicks through the workbench as a person would
 //   7. the packaged VSIX, installed with --install-extension, passing the same suite
 // `node scripts/test.js unit engine` runs only the suites named.
@@ -67,6 +69,10 @@ function nodeTestCounts(output) {
 }
 
 function nodeTests(name, folder) {
+  // Not asked for: its folder may not even be compiled.
+  if (only.length && !only.includes(name)) {
+    return Promise.resolve(true);
+  }
   const files = fs
     .readdirSync(path.join(root, folder))
     .filter((file) => file.endsWith('.test.js'))
@@ -118,6 +124,8 @@ async function main() {
     results.push(await nodeTests('unit', 'out/test/unit'));
     results.push(await nodeTests('engine', 'out/test/engine'));
     results.push(await step('integration', [path.join('scripts', 'vscode', 'runIntegrationTests.js')], harnessCounts('integration')));
+    results.push(await step('python-extension', [path.join('scripts', 'vscode', 'runIntegrationTests.js'),
+      '--also-install', path.join('test', 'fixtures', 'python-extension-stand-in'), '--grep', 'Python extension'], harnessCounts('integration')));
     results.push(await step('zh-cn', [path.join('scripts', 'vscode', 'runIntegrationTests.js'), '--locale', 'zh-cn'], harnessCounts('integration')));
     results.push(await step('ui', [path.join('scripts', 'vscode', 'runUiSmokeTest.js'), '--no-readme-picture'], harnessCounts('ui')));
     results.push(await step('vsix', [path.join('scripts', 'vscode', 'checkVsix.js')], harnessCounts('vsix')));

@@ -9,10 +9,16 @@
 //                                               [--locale zh-cn]  (VS Code's display language; the
 //                                               suite then runs its *.zh-cn.test.js files only)
 //                                               [--also-install DIR]  (another extension folder,
-//                                               installed beside it; the bench's baseline)
+//                                               installed beside it: the bench's baseline, the
+//                                               Python extension's stand-in)
+//                                               [--grep TEXT]  (only the tests whose titles match,
+//                                               as PROCLENS_TEST_GREP does)
 //
 // A suite asks for a picture of the workbench by printing `PROCLENS_SCREENSHOT name`: it is
 // saved as test-results/name.png (see screenshot() in test/integration/suite/helpers.js).
+// It asks what the notification toasts say, and to click one of their buttons, by printing
+// `PROCLENS_NOTIFICATIONS {"name": ..., "waitFor": ..., "click": ...}`: the answer is saved
+// as test-results/name.json (see notifications() in helpers.js).
 //
 // The last line printed is always `integration: N passed, M failed`.
 
@@ -31,6 +37,8 @@ const { CHROMIUM, CHROMIUM_ARGS } = browser;
 const RESULT_LINE = /PROCLENS_RESULT (\{.*?\})/;
 // Printed by a test that wants the workbench photographed (helpers.js screenshot()).
 const SCREENSHOT_LINE = /PROCLENS_SCREENSHOT ([\w.-]+)/;
+// Printed by a test that wants the notification toasts read, one button clicked (helpers.js notifications()).
+const NOTIFICATIONS_LINE = /PROCLENS_NOTIFICATIONS (\{.*\})/;
 
 async function takeScreenshot(page, name) {
   const dir = path.join(repoRoot, 'test-results');
@@ -44,15 +52,53 @@ async function takeScreenshot(page, name) {
   }, (err) => log(`no screenshot ${name}: ${err.message}`));
 }
 
+/** Writes `text` to test-results/`name`, under another name first: the test waits for the final name. */
+function writeResult(name, text) {
+  const dir = path.join(repoRoot, 'test-results');
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, name);
+  fs.writeFileSync(`${file}.partial`, text);
+  fs.renameSync(`${file}.partial`, file);
+}
+
+/**
+ * Reads the notification toasts: each one's message and buttons. With `waitFor`, first waits
+ * (up to 15 s) for a toast whose text holds it; with `click`, then clicks that toast's button of
+ * that label, as a person would.
+ */
+async function readNotifications(page, { name, waitFor, click }) {
+  const toasts = page.locator('.notifications-toasts .notification-toast');
+  const answer = { toasts: [], clicked: false };
+  try {
+    const target = waitFor ? toasts.filter({ hasText: waitFor }).first() : undefined;
+    if (target) await target.waitFor({ state: 'visible', timeout: 15000 });
+    answer.toasts = await toasts.evaluateAll((elements) => elements.map((toast) => ({
+      message: (toast.querySelector('.notification-list-item-message') || toast).textContent.replace(/\s+/g, ' ').trim(),
+      buttons: [...toast.querySelectorAll('.notification-list-item-buttons-container .monaco-button')]
+        .map((button) => button.textContent.replace(/\s+/g, ' ').trim()),
+    })));
+    if (target && click) {
+      const exactly = new RegExp(`^\\s*${click.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
+      await target.locator('.notification-list-item-buttons-container .monaco-button').filter({ hasText: exactly }).first().click({ timeout: 10000 });
+      answer.clicked = true;
+    }
+  } catch (err) {
+    answer.error = err.message.split('\n')[0];
+  }
+  writeResult(`${name}.json`, JSON.stringify(answer, null, 2));
+  log(`notifications ${name}: ${answer.toasts.length} toast(s)${answer.clicked ? `, clicked ${click}` : ''}${answer.error ? ` (${answer.error})` : ''}`);
+}
+
 function parseArgs(argv) {
-  const options = { suite: 'test/integration/suite', timeoutSeconds: 300, extension: repoRoot, locale: undefined, alsoInstall: [] };
+  const options = { suite: 'test/integration/suite', timeoutSeconds: 300, extension: repoRoot, locale: undefined, alsoInstall: [], grep: undefined };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--suite') options.suite = argv[++i];
     else if (argv[i] === '--timeout') options.timeoutSeconds = Number(argv[++i]);
     else if (argv[i] === '--extension') options.extension = path.resolve(argv[++i]);
     else if (argv[i] === '--locale') options.locale = argv[++i];
     else if (argv[i] === '--also-install') options.alsoInstall.push(path.resolve(argv[++i]));
-    else throw new Error(`unknown argument ${argv[i]}; usage: runIntegrationTests.js [--suite DIR] [--timeout SECONDS] [--extension DIR] [--locale LANG] [--also-install DIR]`);
+    else if (argv[i] === '--grep') options.grep = argv[++i];
+    else throw new Error(`unknown argument ${argv[i]}; usage: runIntegrationTests.js [--suite DIR] [--timeout SECONDS] [--extension DIR] [--locale LANG] [--also-install DIR] [--grep TEXT]`);
   }
   if (!options.suite || !(options.timeoutSeconds > 0)) throw new Error('--suite needs a folder, --timeout a number of seconds');
   return options;
@@ -60,7 +106,7 @@ function parseArgs(argv) {
 
 const log = (msg) => console.log(`[integration] ${msg}`);
 
-async function runSuite({ suite, timeoutSeconds, extension, locale, alsoInstall }) {
+async function runSuite({ suite, timeoutSeconds, extension, locale, alsoInstall, grep }) {
   const suiteIndex = path.resolve(suite, 'index.js');
   if (!fs.existsSync(suiteIndex)) throw new Error(`no ${suiteIndex}`);
   const counts = { passed: 0, failed: 0, reported: false };
@@ -69,6 +115,7 @@ async function runSuite({ suite, timeoutSeconds, extension, locale, alsoInstall 
   await ensureDebianPackages(['chromium'], { log });
   // Read by the suite's index.js (through code-server's environment) to pick its files.
   if (locale) process.env.PROCLENS_TEST_LOCALE = locale;
+  if (grep) process.env.PROCLENS_TEST_GREP = grep;
   const started = Date.now();
   const server = await startCodeServer({
     extensionDevelopmentPath: extension, folder: path.join(repoRoot, 'examples'), log, gallery: false, locale,
@@ -102,8 +149,10 @@ async function runSuite({ suite, timeoutSeconds, extension, locale, alsoInstall 
           const text = Array.isArray(args) ? util.format(...args) : String(args);
           const result = RESULT_LINE.exec(text);
           const picture = SCREENSHOT_LINE.exec(text);
+          const toasts = NOTIFICATIONS_LINE.exec(text);
           if (result) Object.assign(counts, JSON.parse(result[1]), { reported: true });
           else if (picture) void takeScreenshot(page, picture[1]);
+          else if (toasts) void readNotifications(page, JSON.parse(toasts[1]));
           else console.log(level === 'error' ? `[host error] ${text}` : text);
         }),
       ]).then(() => {

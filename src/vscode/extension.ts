@@ -13,6 +13,7 @@ import { registerShowTimelineCommand } from './commands/showTimelineCommand';
 import { registerStacksCommands } from './commands/stacksCommands';
 import { registerThreadCommands, updateThreadsContext } from './commands/threadCommands';
 import { CommandIds, ViewIds, WALKTHROUGH_ID } from './constants';
+import { PythonInterpreters } from './python/pythonInterpreter';
 import { RunSessions } from './runs/runSessions';
 import { affectsProcLens, settings } from './settings';
 import { StacksDocuments, STACKS_SCHEME } from './stacks/stacksDocuments';
@@ -69,7 +70,8 @@ export function activate(context: vscode.ExtensionContext): ProcLensApi {
     scan: () => tracker.scanNow(),
   });
   const seams: TestSeams = { ask: askModal, workspaceTrusted: () => vscode.workspace.isTrusted };
-  const sessions = new RunSessions(tracker, control, log, context.workspaceState, () => seams.workspaceTrusted());
+  const pythons = new PythonInterpreters(log);
+  const sessions = new RunSessions(tracker, control, log, context.workspaceState, () => seams.workspaceTrusted(), pythons);
   const examples = new ExamplesView(loadExampleManifest(context.asAbsolutePath('examples')), context.asAbsolutePath('examples'));
   const diagnoses = new RunDiagnoses(tracker.model);
   const processes = new ProcessesView(tracker.model, sessions, diagnoses);
@@ -96,6 +98,7 @@ export function activate(context: vscode.ExtensionContext): ProcLensApi {
 
   context.subscriptions.push(
     log,
+    pythons,
     sessions,
     processes,
     processesTree,
@@ -109,6 +112,7 @@ export function activate(context: vscode.ExtensionContext): ProcLensApi {
       sessions,
       examples,
       log,
+      pythons,
       memory: context.workspaceState,
       revealRun,
       refresh: async () => {

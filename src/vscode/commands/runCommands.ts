@@ -5,7 +5,7 @@ import { splitCommandLine } from '../../core/launch/commandLine';
 import { ProcessModel } from '../../core/model/processModel';
 import { RunRecord } from '../../core/model/processRecord';
 import { CommandIds } from '../constants';
-import { findPython, PythonInterpreter, PythonNotFound } from '../python/pythonInterpreter';
+import { PythonInterpreter, PythonInterpreters, PythonNotFound, SELECT_INTERPRETER_COMMAND } from '../python/pythonInterpreter';
 import { RunArguments } from '../runs/runArguments';
 import { readRunEnvironment } from '../runs/runEnvironment';
 import { RunRequest, RunSessions } from '../runs/runSessions';
@@ -20,6 +20,7 @@ interface RunCommandContext {
   readonly sessions: RunSessions;
   readonly examples: ExamplesView;
   readonly log: vscode.LogOutputChannel;
+  readonly pythons: PythonInterpreters;
   /** The workspace state: the arguments each file was last run with. */
   readonly memory: vscode.Memento;
   readonly revealRun: (run: RunRecord) => void;
@@ -27,7 +28,7 @@ interface RunCommandContext {
 }
 
 /** Where and with what a Python file runs, beyond the file itself. */
-type PythonRun = Omit<RunRequest, 'command' | 'python'>;
+type PythonRun = Omit<RunRequest, 'command' | 'python' | 'pythonVersion' | 'pythonSource'>;
 
 /** Why a typed argument line cannot be split, or undefined when it can. */
 function splitProblem(line: string): string | undefined {
@@ -44,16 +45,23 @@ export function registerRunCommands(context: RunCommandContext): vscode.Disposab
   const { model, sessions, examples, log } = context;
   const runArguments = new RunArguments(context.memory);
 
-  /** The interpreter to run with, or undefined after telling the person how to set one. */
-  const interpreter = async (): Promise<PythonInterpreter | undefined> => {
+  /**
+   * The interpreter to run with, or undefined after telling the person how to set one. `file`: the
+   * workspace file to run, whose folder may have its own selection in the Python extension.
+   */
+  const interpreter = async (file?: vscode.Uri): Promise<PythonInterpreter | undefined> => {
     try {
-      return await findPython(log);
+      return await context.pythons.find(file);
     } catch (error) {
       if (error instanceof PythonNotFound) {
+        const select = t('Select Interpreter');
         const open = t('Open Settings');
-        // Not awaited: the command ends now; the button works whenever it is clicked.
-        void vscode.window.showErrorMessage(error.message, open).then((answer) => {
-          if (answer === open) {
+        const buttons = error.fix === 'pythonExtension' ? [select, open] : [open];
+        // Not awaited: the command ends now; the buttons work whenever one is clicked.
+        void vscode.window.showErrorMessage(error.message, ...buttons).then((answer) => {
+          if (answer === select) {
+            void vscode.commands.executeCommand(SELECT_INTERPRETER_COMMAND);
+          } else if (answer === open) {
             void vscode.commands.executeCommand('workbench.action.openSettings', 'proclens.pythonPath');
           }
         });
@@ -63,12 +71,12 @@ export function registerRunCommands(context: RunCommandContext): vscode.Disposab
     }
   };
 
-  const runPython = async (file: string, args: readonly string[], run: PythonRun) => {
-    const python = await interpreter();
+  const runPython = async (file: string, args: readonly string[], run: PythonRun, ownFile?: vscode.Uri) => {
+    const python = await interpreter(ownFile);
     if (!python) {
       return undefined;
     }
-    return launch({ ...run, command: [python.executable, file, ...args], python: python.executable });
+    return launch({ ...run, command: [python.executable, file, ...args], python: python.executable, pythonVersion: python.version, pythonSource: python.source });
   };
 
   const launch = async (request: RunRequest) => {
@@ -124,7 +132,7 @@ export function registerRunCommands(context: RunCommandContext): vscode.Disposab
     const workspaceFolder = vscode.workspace.getWorkspaceFolder(file)?.uri.fsPath ?? fileDirname;
     const { env, envFile } = await readRunEnvironment(settings, { workspaceFolder, fileDirname }, log);
     const cwd = settings.runIn === 'fileFolder' ? fileDirname : workspaceFolder;
-    return runPython(file.fsPath, args, { cwd, label: path.basename(file.fsPath), env, envFile });
+    return runPython(file.fsPath, args, { cwd, label: path.basename(file.fsPath), env, envFile }, file);
   };
 
   const runFile = async (uri?: vscode.Uri) => {
@@ -212,8 +220,8 @@ export function registerRunCommands(context: RunCommandContext): vscode.Disposab
       }
       // The same request, variables and all: Run Again repeats the run, it does not read the settings again.
       // Field by field, since a run restored after a reload also carries its old pid.
-      const { command, cwd, label, env, envFile, python } = request;
-      return launch({ command: [...command], cwd, label, env, envFile, python });
+      const { command, cwd, label, env, envFile, python, pythonVersion, pythonSource } = request;
+      return launch({ command: [...command], cwd, label, env, envFile, python, pythonVersion, pythonSource });
     }),
     vscode.commands.registerCommand(CommandIds.clearExited, (node?: RunRecord) => {
       const finished = model.runs().filter((r) => r.state === 'finished' && (!node || r.id === node.id));

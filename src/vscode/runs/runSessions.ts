@@ -8,7 +8,7 @@ import { formatExitCode } from '../../core/present/processText';
 import { LaunchedRun, ProcessTracker, TrackedRun } from '../../core/tracking/processTracker';
 import { settings } from '../settings';
 import { TerminalProgram } from '../../core/launch/terminalProgram';
-import { findPython } from '../python/pythonInterpreter';
+import type { PythonInterpreters, PythonSource } from '../python/pythonInterpreter';
 import { DEFAULT_DIMENSIONS, RunTerminal, RunTerminalMode } from './runTerminal';
 
 /** How a run was asked for: enough to run it again. */
@@ -23,6 +23,9 @@ export interface RunRequest {
   readonly envFile?: string;
   /** The Python interpreter of the run: it also runs the terminal launcher (any command may be run). */
   readonly python?: string;
+  /** Its version and where it came from, for the run's tooltip. */
+  readonly pythonVersion?: string;
+  readonly pythonSource?: PythonSource;
 }
 
 interface Session {
@@ -56,6 +59,7 @@ export class RunSessions implements vscode.Disposable {
     private readonly memory: vscode.Memento,
     /** vscode.workspace.isTrusted, read at each start (trust can be granted while running). */
     private readonly workspaceTrusted: () => boolean,
+    private readonly pythons: PythonInterpreters,
   ) {}
 
   request(runId: string): RunRequest | undefined {
@@ -230,7 +234,7 @@ export class RunSessions implements vscode.Disposable {
   /** The Python that runs the terminal launcher when the command is not a Python file's: none means pipes. */
   private async python(): Promise<string | undefined> {
     try {
-      return (await findPython(this.log)).executable;
+      return (await this.pythons.find()).executable;
     } catch {
       this.log.warn('no Python found to run the terminal launcher: the program runs with pipes, not a terminal');
       return undefined;

@@ -6,6 +6,7 @@ import { currentWait, liveThreads } from '../../core/model/threadsAndWaits';
 import { helperPurpose } from '../../core/present/poolText';
 import { formatDuration, formatExitCode, processDescription, runStateText } from '../../core/present/processText';
 import { diagnosisText, NameOf, waitText } from '../../core/present/waitText';
+import type { PythonSource } from '../python/pythonInterpreter';
 import { RunRequest } from '../runs/runSessions';
 import { since, workerDetails } from './poolRows';
 import { processUri } from './processDecorations';
@@ -196,7 +197,8 @@ export function runTreeItem(run: RunRecord, label: string, request?: RunRequest)
   const line = (name: string, value: string) => tooltip.appendMarkdown(`${name}: ${value}\n\n`);
   line(t('Command line'), code(run.command.join(' ')));
   if (request?.python) {
-    line(t('Python interpreter'), escapeMarkdown(request.python));
+    const about = [request.pythonVersion && `Python ${request.pythonVersion}`, request.pythonSource && pythonSourceText(request.pythonSource)].filter(Boolean);
+    line(t('Python interpreter'), escapeMarkdown(about.length ? `${request.python} (${about.join(', ')})` : request.python));
   }
   const args = request && pythonFileArguments(request);
   if (args?.length) {
@@ -219,6 +221,18 @@ export function runTreeItem(run: RunRecord, label: string, request?: RunRequest)
   }
   item.tooltip = tooltip;
   return item;
+}
+
+/** Where a run's interpreter came from, as its tooltip says it. */
+function pythonSourceText(source: PythonSource): string {
+  switch (source) {
+    case 'setting':
+      return t('from "proclens.pythonPath"');
+    case 'pythonExtension':
+      return t('selected in the Python extension');
+    case 'path':
+      return t('found on PATH');
+  }
 }
 
 /** A Python file's run is `python file arguments…` (runCommands): the arguments, or undefined for any other command. */

@@ -37,4 +37,17 @@ async function screenshot(name) {
   await until(`the screenshot ${name}.png`, () => fs.existsSync(file), 20000);
 }
 
-module.exports = { until, alive, screenshot };
+/**
+ * Asks the harness what the notification toasts say, each as { message, buttons }: waits for a
+ * toast holding `waitFor` first, then clicks its button labelled `click` (as a person would),
+ * when given. The answer is { toasts, clicked, error? }.
+ */
+async function notifications(name, { waitFor, click } = {}) {
+  const file = path.join(__dirname, '..', '..', '..', 'test-results', `${name}.json`);
+  fs.rmSync(file, { force: true });
+  console.log(`PROCLENS_NOTIFICATIONS ${JSON.stringify({ name, waitFor, click })}`);
+  await until(`the notifications ${name}.json`, () => fs.existsSync(file), 30000);
+  return JSON.parse(fs.readFileSync(file, 'utf8'));
+}
+
+module.exports = { until, alive, screenshot, notifications };

@@ -17,7 +17,7 @@ function trackerFor(t: TestContext, scanIntervalMs: number): ProcessTracker {
   return tracker;
 }
 
-test('after a restart, a run that is still alive is found again by pid and start time, shown, and can be stopped', async (t) => {
+test('after a restart, a run that is still alive is found again by pid and start time, shown, and can be stopped', { skip: process.platform !== 'linux' && 'needs Linux: finds the run again by the start time /proc gives, and reads /proc to see it end' }, async (t) => {
   const before = trackerFor(t, 100);
   const command = [python, '-c', 'import subprocess, time; subprocess.Popen(["sleep", "30"]); time.sleep(30)'];
   const first = await before.start({ command, stdio: 'pipe' });
@@ -42,7 +42,7 @@ test('after a restart, a run that is still alive is found again by pid and start
   assert.deepEqual(alivePids([top.pid, sleep.pid]), []);
 });
 
-test('while nothing changes the scan slows down, to a quarter of its rate at most', async (t) => {
+test('while nothing changes the scan slows down, to a quarter of its rate at most', { skip: process.platform !== 'linux' && 'needs Linux: counts the scans of the /proc lister, one of which takes far less than a 20 ms tick' }, async (t) => {
   const sleeper = spawn('sleep', ['30'], { stdio: 'ignore' });
   const tracker = trackerFor(t, 20);
   let scans = 0;

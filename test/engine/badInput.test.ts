@@ -86,7 +86,7 @@ describe('bad input: a clear result, nothing lost', { concurrency: 4 }, () => {
     assert.equal(traced.summary.run.state, 'finished');
   });
 
-  test('500 processes in a second: every start and exit accounted for', { timeout: 120_000 }, async () => {
+  test('500 processes in a second: every start and exit accounted for', { skip: process.platform === 'win32' && 'needs POSIX: the fixture uses the fork start method', timeout: 120_000 }, async () => {
     const traced = await runTraced([python, path.join(FIXTURES, 'fork_500.py')]);
     assert.equal(traced.code, 0, traced.stderr);
     assert.match(traced.stdout, /^500 exited 0$/m);

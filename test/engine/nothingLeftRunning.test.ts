@@ -9,7 +9,7 @@ import { processesWithMarker } from './survivors';
 const python = testInterpreters().find((p) => p.path)?.path ?? 'python3';
 
 
-describe('nothing is left running when the CLI is interrupted', { concurrency: 1 }, () => {
+describe('nothing is left running when the CLI is interrupted', { concurrency: 1, skip: process.platform !== 'linux' && 'needs Linux: finds the survivors by their environment in /proc' }, () => {
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     test(`${signal}: daemons, grandchildren, non-Python children, a SIGTERM-deaf child and a setsid() child all end`, { timeout: 60_000 }, async () => {
       const marker = `PROCLENS_TEST_MARKER=${randomUUID()}`;

@@ -82,7 +82,8 @@ function checkPool(summary: TracedOutcome['summary'], expected: Expected): { poo
 }
 
 for (const python of testInterpreters()) {
-  describe(`pools under Python ${python.label}, through the CLI's summary`, { concurrency: 4, skip: skipUnless(python) }, () => {
+  const posixOnly = process.platform === 'win32' && 'needs POSIX: the fork and forkserver start methods, SIGKILL';
+  describe(`pools under Python ${python.label}, through the CLI's summary`, { concurrency: 4, skip: posixOnly || skipUnless(python) }, () => {
     for (const method of START_METHODS) {
       for (const [scenario, expected] of Object.entries(SCENARIOS)) {
         test(`${scenario} (${method}): one ${expected.kind} under MainProcess, its counts adding up`, async () => {

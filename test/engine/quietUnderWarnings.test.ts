@@ -34,7 +34,8 @@ function expectedStdout(method: string, python: string): string {
 // process's shutdown to find. The tracer's connection as a socket object did that in a
 // process that never imported threading: "Exception ignored in: <socket object…>".
 for (const python of testInterpreters()) {
-  describe(`the tracer prints nothing of its own under -X dev -W error (Python ${python.label})`, { concurrency: 3, skip: skipUnless(python) }, () => {
+  const linuxOnly = process.platform !== 'linux' && 'needs Linux: reads /proc to see nothing left running; os.fork';
+  describe(`the tracer prints nothing of its own under -X dev -W error (Python ${python.label})`, { concurrency: 3, skip: linuxOnly || skipUnless(python) }, () => {
     for (const method of START_METHODS) {
       test(`${method}: a Process, a Pool, an os.fork child leaving through sys.exit, spawned interpreters, descriptors closed under the tracer: the same stdout, stderr and exit code traced`, { timeout: 120_000 }, async () => {
         const command = [python.path!, '-X', 'dev', '-W', 'error', PROGRAM, method];
@@ -55,7 +56,7 @@ for (const python of testInterpreters()) {
     }
   });
 
-  test(`a fork beside a running thread warns where the program forked, as plain (-W default, Python ${python.label})`, { skip: skipUnless(python), timeout: 60_000 }, async () => {
+  test(`a fork beside a running thread warns where the program forked, as plain (-W default, Python ${python.label})`, { skip: (process.platform === 'win32' && 'needs POSIX: os.fork') || skipUnless(python), timeout: 60_000 }, async () => {
     const command = [python.path!, '-W', 'default', path.join(FIXTURES, 'fork_beside_thread.py')];
     const plain = await run(command[0], command.slice(1), { timeoutMs: 30_000 });
     const warns = python.label !== '3.8';

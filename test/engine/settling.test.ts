@@ -9,7 +9,7 @@ import { alivePids, FIXTURES, REPO, testInterpreters, until } from './engineHelp
 const python = testInterpreters().find((p) => p.path)?.path ?? 'python3';
 const tracerDirectory = path.join(REPO, 'tracer');
 
-test('a run whose program has exited stays live while the OS still shows a process of it', { timeout: 60_000 }, async () => {
+test('a run whose program has exited stays live while the OS still shows a process of it', { skip: process.platform !== 'linux' && 'needs Linux: reads /proc to see the sleep still running', timeout: 60_000 }, async () => {
   const tracker = new ProcessTracker({ tracerDirectory, scanIntervalMs: 100 });
   const run = await tracker.start({ command: [python, path.join(FIXTURES, 'outliving_sleep.py'), '30'], stdio: 'pipe' });
   let output = '';

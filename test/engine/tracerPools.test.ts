@@ -309,7 +309,7 @@ for (const interpreter of testInterpreters()) {
   const skip = skipUnless(interpreter);
   const label = interpreter.label;
 
-  describe(`pools, their workers and their tasks, under Python ${label}`, { concurrency: 3 }, () => {
+  describe(`pools, their workers and their tasks, under Python ${label}`, { concurrency: 3, skip: process.platform === 'win32' && 'needs POSIX: a Unix socket; the fork and forkserver start methods' }, () => {
     for (const method of START_METHODS) {
       for (const [name, scenario] of Object.entries(SCENARIOS)) {
         test(`${name} (${method}, ${label})`, { skip, timeout: 60_000 }, async () => {

@@ -168,8 +168,9 @@ for (const interpreter of testInterpreters()) {
   const python = interpreter.path ?? 'python3';
   const skip = skipUnless(interpreter);
   const label = interpreter.label;
+  const posixOnly = process.platform === 'win32' && 'needs POSIX: a Unix socket; the fork and forkserver start methods';
 
-  describe(`what threads wait for, under Python ${label}`, { concurrency: 3 }, () => {
+  describe(`what threads wait for, under Python ${label}`, { concurrency: 3, skip: posixOnly }, () => {
     for (const method of START_METHODS) {
       test(`each multiprocessing call that blocks says wait with its kind, call and line, then woke; those that do not, nothing (${method}, ${label})`, { skip, timeout: 90_000 }, async () => {
         const { code, stdout, stderr, lines: raw } = await recordTracerLines([python, WAITS, 'mp', method], { timeoutMs: 80_000 });
@@ -274,7 +275,7 @@ for (const interpreter of testInterpreters()) {
     }
   });
 
-  describe(`stack dumps on the tracer's signal, under Python ${label}`, { concurrency: 3 }, () => {
+  describe(`stack dumps on the tracer's signal, under Python ${label}`, { concurrency: 3, skip: process.platform !== 'linux' && 'needs Linux: the tracer dumps stacks on a real-time signal' }, () => {
     for (const method of START_METHODS) {
       test(`a child blocked in Queue.get() writes its threads' stacks when signalled, then ends as it would have (${method}, ${label})`, { skip, timeout: 60_000 }, async (t) => {
         const release = scratchFile('release');
@@ -419,7 +420,7 @@ for (const interpreter of testInterpreters()) {
     });
   });
 
-  describe(`a wrapped call returns and raises what it would without the tracer, under Python ${label}`, { concurrency: 3 }, () => {
+  describe(`a wrapped call returns and raises what it would without the tracer, under Python ${label}`, { concurrency: 3, skip: posixOnly }, () => {
     for (const method of START_METHODS) {
       test(`timeouts, Empty, Full, False, errors: the same output traced and not (${method}, ${label})`, { skip, timeout: 60_000 }, async () => {
         const plain = await run(python, [OUTCOMES, method]);

@@ -7,7 +7,7 @@ import { byName, FIXTURES, run, runTraced, scratchCliCopy, scratchFile, testInte
 const python = testInterpreters().find((p) => p.path)?.path ?? 'python3';
 const fixture = (name: string) => path.join(FIXTURES, name);
 
-describe('what the engine sees beyond the examples', { concurrency: 4 }, () => {
+describe('what the engine sees beyond the examples', { concurrency: 4, skip: process.platform === 'win32' && 'needs POSIX: the fork and forkserver start methods, sleep, SIGKILL' }, () => {
   for (const method of ['fork', 'spawn', 'forkserver']) {
     test(`a grandchild hangs under the child that started it (${method})`, async () => {
       const traced = await runTraced([python, WITH_START_METHOD, method, fixture('grandchild.py')]);
@@ -38,7 +38,7 @@ describe('what the engine sees beyond the examples', { concurrency: 4 }, () => {
     });
   }
 
-  test('a non-Python child started with subprocess appears through the OS scan', async () => {
+  test('a non-Python child started with subprocess appears through the OS scan', { skip: process.platform !== 'linux' && 'needs Linux: the command line word by word is read from /proc (ps-list gives one string)' }, async () => {
     const traced = await runTraced([python, fixture('native_child.py')]);
     const sleep = byName(traced.summary).get('sleep');
     assert.ok(sleep, `sleep was seen: ${traced.summary.processes.map((p) => p.name)}`);
@@ -58,7 +58,7 @@ describe('what the engine sees beyond the examples', { concurrency: 4 }, () => {
     assert.equal(orphan.exitCode, 0);
   });
 
-  test('a terminated child nobody has joined yet is a zombie, then exited −15 once collected', async () => {
+  test('a terminated child nobody has joined yet is a zombie, then exited −15 once collected', { skip: process.platform !== 'linux' && 'needs Linux: only the /proc scan sees zombies' }, async () => {
     const traced = await runTraced([python, fixture('zombie.py')]);
     const child = traced.summary.processes.find((p) => p.kind === 'mp-child')!;
     const states = traced.lines.filter((l) => l.type === 'process' && l.pid === child.pid).map((l) => l.state);

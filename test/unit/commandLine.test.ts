@@ -3,10 +3,10 @@ import { test } from 'node:test';
 import { splitCommandLine } from '../../src/core/launch/commandLine';
 
 test('splits words, keeping quoted spaces and escapes', () => {
-  assert.deepEqual(splitCommandLine('python3 -u  "my server.py" 9000'), ['python3', '-u', 'my server.py', '9000']);
-  assert.deepEqual(splitCommandLine(`python3 -c 'print("hi there")'`), ['python3', '-c', 'print("hi there")']);
-  assert.deepEqual(splitCommandLine('a\\ b "c\\"d" ""'), ['a b', 'c"d', '']);
-  assert.deepEqual(splitCommandLine('python3 程序.py'), ['python3', '程序.py']);
+  assert.deepEqual(splitCommandLine('python3 -u  "my server.py" 9000', 'linux'), ['python3', '-u', 'my server.py', '9000']);
+  assert.deepEqual(splitCommandLine(`python3 -c 'print("hi there")'`, 'linux'), ['python3', '-c', 'print("hi there")']);
+  assert.deepEqual(splitCommandLine('a\\ b "c\\"d" ""', 'linux'), ['a b', 'c"d', '']);
+  assert.deepEqual(splitCommandLine('python3 程序.py', 'linux'), ['python3', '程序.py']);
 });
 
 test('shell syntax stays literal: nothing here is a shell', () => {

@@ -11,6 +11,8 @@ runTests({
   extensionDevelopmentPath: root,
   extensionTestsPath: path.join(root, 'test', 'integration', 'suite', 'index.js'),
   launchArgs: [path.join(root, 'examples'), '--disable-extensions', '--disable-workspace-trust'],
+  // Nothing here photographs the workbench (runIntegrationTests.js does): see screenshot() in helpers.js.
+  extensionTestsEnv: { PROCLENS_SCREENSHOTS: 'off' },
 }).catch((error) => {
   console.error(`VS Code could not run the tests: ${error.message || error}`);
   process.exit(1);

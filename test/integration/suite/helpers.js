@@ -29,6 +29,8 @@ const alive = (pid) => {
  * as test-results/<name>.png, and waits until it is written.
  */
 async function screenshot(name) {
+  // Under @vscode/test-electron (npm run test:electron) nobody would take it.
+  if (process.env.PROCLENS_SCREENSHOTS === 'off') return;
   const file = path.join(__dirname, '..', '..', '..', 'test-results', `${name}.png`);
   fs.rmSync(file, { force: true });
   // Let the workbench draw what the test just changed.

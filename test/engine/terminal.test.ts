@@ -63,7 +63,8 @@ async function finish(terminal: TerminalRun): Promise<void> {
   }
 }
 
-describe('a run in a terminal of its own', () => {
+// Linux: launchersOf() reads /proc. The launcher itself needs only POSIX (macOS is covered by the hosted CI's other suites).
+describe('a run in a terminal of its own', { skip: process.platform !== 'linux' && 'needs Linux: reads /proc' }, () => {
   test('sees a terminal as under a shell: every stream a TTY, its size, its own foreground group; typed lines echo', { timeout: 60_000 }, async () => {
     const terminal = await startInTerminal([python, 'terminal_facts.py'], { rows: 33, columns: 101 });
     try {

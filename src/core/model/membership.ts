@@ -69,14 +69,16 @@ export function inRunSession(run: RunRecord, top: ProcessRecord, snapshot: Proce
 
 /**
  * Whether the OS process in `snapshot` can be the one the tracer spoke of in
- * `record` (first heard of at `record.startedAt`): it must have started by
- * then. A later start means the pid was reused by someone else meanwhile.
+ * `record`: it must have started by the time the tracer showed it existed
+ * (`record.existedBy`). A later start means the pid was reused by someone
+ * else meanwhile.
  */
 export function couldBe(record: ProcessRecord, snapshot: ProcessSnapshot): boolean {
-  if (snapshot.startTime === undefined || record.startedAt === undefined) {
+  const existedBy = record.existedBy ?? record.startedAt;
+  if (snapshot.startTime === undefined || existedBy === undefined) {
     return true;
   }
-  return snapshot.startTime <= record.startedAt + START_TIME_SLACK_MS;
+  return snapshot.startTime <= existedBy + START_TIME_SLACK_MS;
 }
 
 function notBefore(snapshot: ProcessSnapshot, parent: ProcessRecord): boolean {

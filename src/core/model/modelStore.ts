@@ -74,6 +74,27 @@ export class ModelStore {
     return found;
   }
 
+  /**
+   * The record of the process a parent reports it started, in a report
+   * stamped at `time`. The stamp is taken before the fork, and the fork may
+   * come seconds later (the first start() under forkserver launches the fork
+   * server first), so all it tells is that the process began after it: of the
+   * records that began since (or whose start is unknown) and had not ended
+   * before it, the one that began first. A later one would be a newcomer that
+   * reused the pid.
+   */
+  findStartedSince(runId: string, pid: number, time: number): ProcessRecord | undefined {
+    let found: ProcessRecord | undefined;
+    const start = (record: ProcessRecord) => record.osStartTime ?? record.startedAt ?? Infinity;
+    for (const record of this.byRun.get(runId) ?? []) {
+      const endedBefore = record.endedAt !== undefined && record.endedAt < time;
+      if (record.pid === pid && start(record) >= time - START_TIME_SLACK_MS && !endedBefore && (!found || start(record) < start(found))) {
+        found = record;
+      }
+    }
+    return found;
+  }
+
   /** The newest record of this pid in the run while it is not exited. */
   findUnexited(runId: string, pid: number): ProcessRecord | undefined {
     const record = this.find(runId, pid);

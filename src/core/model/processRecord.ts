@@ -192,6 +192,13 @@ export interface ProcessRecord {
   pythonVersion?: string;
   /** Milliseconds since the epoch. */
   startedAt?: number;
+  /**
+   * A moment by which the process surely existed, as the tracer told it: the time of a
+   * message of its own, or when its parent's report that it started it arrived. The OS
+   * cannot have started it later (see couldBe). `startedAt` may be earlier than the process:
+   * a parent's report is stamped before the fork, which can come seconds later.
+   */
+  existedBy?: number;
   endedAt?: number;
   /** When its parent collected the exit code (join, is_alive, waitpid), as far as the tracer saw. */
   reapedAt?: number;

@@ -1,6 +1,5 @@
 import { TracerEvent } from '../protocol/tracerEvents';
 import { becameZombie, codeReturned, ended, gone, lateExitCode } from './lifecycle';
-import { START_TIME_SLACK_MS } from './membership';
 import { ModelStore } from './modelStore';
 import { commandName, helperRole, pythonProgramName } from './processNames';
 import { isAlive, ProcessKind, ProcessRecord, RunRecord } from './processRecord';
@@ -280,7 +279,11 @@ function becomeMultiprocessingChild(record: ProcessRecord, name: string, daemon:
   record.daemon = daemon;
 }
 
-/** The live record for a process that is starting, or a new one if its pid is new (or reused). */
+/**
+ * The live record for a process that is starting, or a new one if its pid is new (or reused).
+ * `createdThen`: the news is its parent's report that it created the process, stamped at `time`
+ * just before the fork; otherwise it is the process's own, sent at `time`.
+ */
 function beginning(
   context: TracerContext,
   run: RunRecord,
@@ -292,23 +295,38 @@ function beginning(
   createdThen = false,
 ): ProcessRecord {
   const { store } = context;
-  const known = store.findAt(run.id, pid, time);
+  // The parent writes its report after the fork: the process existed once the report arrived.
+  const existedBy = createdThen ? Math.max(time, store.now()) : time;
+  const known = createdThen ? createdSince(store, run, pid, time) : store.findAt(run.id, pid, time);
   // Processes may report on different connections (every new interpreter opens its own), so
   // news from a child can arrive after its parent reported it ended; an event older than that end is about the same process, and one
   // newer is about a newcomer that reuses the pid. A zombie has ended too.
   const over = (known?.state === 'exited' || known?.state === 'zombie') && known.endedAt !== undefined;
   const lateNews = over && time <= known.endedAt!;
-  if (known && !over && createdThen && (known.osStartTime ?? known.startedAt ?? time) < time - START_TIME_SLACK_MS) {
-    // The parent says it created this pid just now, but the record is of an older process: that
-    // one has ended (a pid is reused only once its process is gone), unseen by any scan yet.
-    gone(store, known, time);
-  } else if (known && (!over || lateNews)) {
+  if (known && (!over || lateNews)) {
     if (known.ppid === undefined && ppid !== undefined) {
       known.ppid = known.originalPpid = ppid;
     }
+    known.existedBy = Math.min(known.existedBy ?? existedBy, existedBy);
     return known;
   }
   const record = context.store.create(run.id, pid, kind, name, ppid, time);
+  record.existedBy = existedBy;
   context.firstSight(record);
   return record;
+}
+
+/**
+ * The record of the process its parent reports it created at `time` (see findStartedSince),
+ * however long after that stamp it was forked and whichever source told of it first.
+ */
+function createdSince(store: ModelStore, run: RunRecord, pid: number, time: number): ProcessRecord | undefined {
+  const found = store.findStartedSince(run.id, pid, time);
+  const newest = store.find(run.id, pid);
+  if (!found && newest && isAlive(newest)) {
+    // The parent says it created this pid, but the record is of a process that began before
+    // that: it has ended (a pid is reused only once its process is gone), unseen by any scan yet.
+    gone(store, newest, time);
+  }
+  return found;
 }

@@ -29,7 +29,7 @@ export function schedule(world: World, choices: Choices): Delivery[] {
   };
   for (const message of world.messages) {
     const delay = choices.chance(15) ? choices.pick(4000) : choices.pick(60);
-    push(`p${message.sender}`, { at: message.event.time + delay, kind: 'tracer', message });
+    push(`p${message.sender}`, { at: message.sentAt + delay, kind: 'tracer', message });
   }
   for (const takenAt of world.scans) {
     push('scanner', { at: takenAt + choices.pick(SCAN_READ_MS), kind: 'scan', takenAt });

@@ -49,12 +49,18 @@ const startChild: Action = (world, choices) => {
   const parent = choices.oneOf(parents);
   const pid = choices.oneOf(pids);
   const how = parent.speaks && parent.state === 'running' ? choices.oneOf(['mp', 'fork', 'popen', 'native'] as const) : 'native';
+  // start() may fork seconds after it was called, which stamps its report: the first one under
+  // forkserver launches the fork server first. The pid was free when it was called.
+  const calledAt = world.time;
+  if (how === 'mp' && choices.chance(10)) {
+    world.time += 1 + choices.pick(3000);
+  }
   // A native child may leave the session (setsid); Python children stay in it.
   const session = how === 'native' && choices.chance(15) ? pid : parent.sessionId;
   const speaks = how === 'mp' || how === 'fork' ? !choices.chance(15) : how === 'popen' && choices.chance(50);
   const child = world.spawn(pid, how, parent, session, speaks);
   if (how === 'mp') {
-    world.say(parent, { kind: 'start', pid: parent.pid, child: pid, name: `Process-${child.id}`, daemon: false, method: 'fork', target: null, site: null }, [child]);
+    world.say(parent, { kind: 'start', pid: parent.pid, child: pid, name: `Process-${child.id}`, daemon: false, method: 'fork', target: null, site: null }, [child], calledAt);
   } else if (how === 'fork') {
     world.say(parent, { kind: 'fork', pid: parent.pid, child: pid }, [child]);
   } else if (how === 'popen') {

@@ -85,7 +85,8 @@ function tell(world: World, deliveries: readonly Delivery[]): string {
     if (step.kind === 'tracer') {
       const { kind, pid, time, ...rest } = step.message.event;
       const fields = Object.entries(rest).filter(([key]) => ['child', 'ppid', 'code', 'phase', 'signal'].includes(key));
-      lines.push(`  ${index} at ${step.at}: ${kind} from ${pid} (sent ${time}) ${fields.map(([k, v]) => `${k}=${v}`).join(' ')}`);
+      const stamp = time === step.message.sentAt ? '' : `, stamped ${time}`;
+      lines.push(`  ${index} at ${step.at}: ${kind} from ${pid} (sent ${step.message.sentAt}${stamp}) ${fields.map(([k, v]) => `${k}=${v}`).join(' ')}`);
     } else if (step.kind === 'scan') {
       const listing = world.listingAt(step.takenAt).filter((s) => s.pid !== 1 && s.pid !== 50);
       lines.push(`  ${index} at ${step.at}: scan taken ${step.takenAt}: ${listing.map(brief).join(', ')}`);

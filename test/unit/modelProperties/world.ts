@@ -56,6 +56,8 @@ export type Unsent = TracerEvent extends infer E ? (E extends TracerEvent ? Omit
 export interface Message {
   readonly sender: number;
   readonly event: TracerEvent;
+  /** When it was written: its stamp (`event.time`) may be earlier (see World.say). */
+  readonly sentAt: number;
   readonly means: ReadonlyMap<number, number>;
 }
 
@@ -148,8 +150,11 @@ export class World {
     return p;
   }
 
-  /** `p` sends `event` now; `about` are the other processes it names. */
-  say(p: TrueProcess, event: Unsent, about: TrueProcess[] = []): void {
+  /**
+   * `p` sends `event` now; `about` are the other processes it names. It is stamped now, or at
+   * `stampedAt`: a report of a start is stamped when start() was called, before the fork.
+   */
+  say(p: TrueProcess, event: Unsent, about: TrueProcess[] = [], stampedAt = this.time): void {
     if (!p.speaks) {
       return;
     }
@@ -157,7 +162,7 @@ export class World {
     for (const other of about) {
       means.set(other.pid, other.id);
     }
-    this.messages.push({ sender: p.id, event: { ...event, time: this.time } as TracerEvent, means });
+    this.messages.push({ sender: p.id, event: { ...event, time: stampedAt } as TracerEvent, sentAt: this.time, means });
   }
 
   /** The process ends with `code`: a zombie until its parent (or init) collects it. */

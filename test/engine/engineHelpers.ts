@@ -114,6 +114,14 @@ export async function runTraced(command: readonly string[], options: Parameters<
   return { ...outcome, lines, summary };
 }
 
+/** Writes a traced run's stdout and JSON lines to a new file under the OS temp folder, for a failure to point at. */
+export function keepEvidence(what: string, traced: TracedOutcome): string {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'proclens-failed-')), `${what.replace(/[^\w.-]+/g, '_')}.jsonl`);
+  const lines = [{ type: 'stdout', text: traced.stdout }, { type: 'stderr', text: traced.stderr }, ...traced.lines];
+  fs.writeFileSync(file, lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
+  return file;
+}
+
 /** The processes of a summary by name (names are unique in these programs). */
 export function byName(summary: TracedOutcome['summary']): Map<string, Record<string, any>> {
   return new Map(summary.processes.map((p) => [p.name, p]));

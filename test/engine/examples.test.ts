@@ -5,6 +5,7 @@ import {
   byName,
   children,
   EXAMPLES,
+  keepEvidence,
   run,
   runTraced,
   skipUnless,
@@ -93,9 +94,16 @@ for (const python of lessonInterpreters()) {
           ];
           // Which way each documented race went this time, in the test report.
           races.forEach((r) => t.diagnostic(r));
-          assert.equal(traced.summary.run.exitCode, 0);
-          assert.deepEqual(traced.summary.tracer.malformed, 0);
-          check(traced);
+          try {
+            assert.equal(traced.summary.run.exitCode, 0);
+            assert.deepEqual(traced.summary.tracer.malformed, 0);
+            check(traced);
+          } catch (error) {
+            // A model that is wrong only now and then: keep what the tracer and the core said.
+            const kept = keepEvidence(`${example}-${method}-${python.label}`, traced);
+            t.diagnostic(`the traced run's lines are in ${kept}`);
+            throw error;
+          }
         });
       }
     }

@@ -78,6 +78,14 @@ for (const python of testInterpreters()) {
       assert.deepEqual(children.map((c) => [c.name, c.daemon, c.exitCode]), [['egon', true, 0]]);
     });
 
+    test('Process.interrupt() (new in 3.14, SIGINT): the signal MainProcess sent, the child ended by KeyboardInterrupt with exit code 1', async () => {
+      const traced = await run314(python.path!, path.join(FIXTURES, 'interrupt_child.py'));
+      const { children } = checkForkServerTree(traced.summary);
+      assert.deepEqual(children.map((c) => [c.name, c.exitCode, c.signal]), [['napper', 1, null]]);
+      assert.deepEqual(children[0].signalsRequested.map((s: Row) => [s.signal, s.by]), [['SIGINT', traced.summary.run.topPid]]);
+      assert.match(traced.stderr, /KeyboardInterrupt\nexitcode 1\n$/);
+    });
+
     test('pool_executor: a ProcessPoolExecutor with no mp_context now uses the fork server; two workers, exit 0', async () => {
       const { summary } = await run314(python.path!, path.join(EXAMPLES, 'pool_executor.py'));
       const { children } = checkForkServerTree(summary);

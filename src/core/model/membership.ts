@@ -69,14 +69,18 @@ export function inRunSession(run: RunRecord, top: ProcessRecord, snapshot: Proce
 
 /**
  * Whether the OS process in `snapshot` can be the one the tracer spoke of in
- * `record` (first heard of at `record.startedAt`): it must have started by
- * then. A later start means the pid was reused by someone else meanwhile.
+ * `record`: it must have started by the time the model heard of it. A later
+ * start means the pid was reused by someone else meanwhile. Not by
+ * `record.startedAt` alone: a parent's report of start() is stamped before the
+ * child exists, and the fork server (or spawn) may start it well after that on
+ * a busy machine (1.1 s later was seen, with two cores each running several
+ * programs); the report itself is sent only once start() has returned.
  */
 export function couldBe(record: ProcessRecord, snapshot: ProcessSnapshot): boolean {
   if (snapshot.startTime === undefined || record.startedAt === undefined) {
     return true;
   }
-  return snapshot.startTime <= record.startedAt + START_TIME_SLACK_MS;
+  return snapshot.startTime <= Math.max(record.startedAt, record.seenAt) + START_TIME_SLACK_MS;
 }
 
 function notBefore(snapshot: ProcessSnapshot, parent: ProcessRecord): boolean {

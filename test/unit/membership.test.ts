@@ -137,6 +137,18 @@ test('a pid the OS started after the model heard of it is still someone else', a
   assert.equal(model.find('r', 4646)!.identity, undefined, 'not confirmed: started 1.2 s after the report');
 });
 
+test('a child that ended before the OS was asked about it, then listed by a scan read before its end: one record', async () => {
+  const { model, apply } = runWithOs(new Map([[101, undefined]]));
+  apply(startEvent(100, 101, 'Process-1'));
+  await settle();
+  apply({ kind: 'reaped', pid: 100, time: T + 300, child: 101, code: 0 });
+  model.applyScan([top, snapshot(101, 100, { sessionId: 100, startTime: T + 10 })], T + 200);
+  assert.deepEqual(
+    model.processesOf('r').filter((r) => r.pid === 101).map((r) => [r.name, r.kind, r.exitCode]),
+    [['Process-1', 'mp-child', 0]],
+  );
+});
+
 test('records a scan could not have seen are not judged by it', () => {
   const { model, apply, advance } = runWithOs(new Map());
   const takenAt = 0;

@@ -757,6 +757,10 @@ _QUIET_FILES = frozenset((_LIB_PREFIX + "threading.py", _LIB_PREFIX + "queue.py"
 # handler (whatever Python frames are left below it are not what waits).
 _child_base = None
 _exit_base = None
+# BaseProcess.start: a wait below it is multiprocessing's own, starting a child. Python 3.14's
+# fork server handshake (connection.answer_challenge, in connect_to_new_process) waits in
+# Connection.recv_bytes there; before 3.14 the only wait was os.read(), never reported.
+_start_base = None
 # popen_fork's _launch: the frame that calls _bootstrap in a child forked by start().
 _fork_launch = None
 # (parent pid, time) of the start() forking now: what its forked child reports.
@@ -832,10 +836,10 @@ def _wait_site(frame):
     multiprocessing, concurrent, threading, queue and the tracer, as JSON text;
     "null" if the thread has no such frame (a thread whose target is, say,
     Event.wait); None if the frames below are multiprocessing's own (a child's
-    bootstrap, the exit handler): then the program is not what waits."""
+    bootstrap, the exit handler, Process.start): then the program is not what waits."""
     while frame is not None:
         code = frame.f_code
-        if code is _child_base or code is _exit_base:
+        if code is _child_base or code is _exit_base or code is _start_base:
             return None
         if frame.f_globals is not _GLOBALS and not _in_library(code):
             return "{" + _place_text(None, code.co_filename, frame.f_lineno)
@@ -2349,12 +2353,13 @@ def _patch_mp_util(module):
 
 
 def _patch_process_module(module):
-    global _child_base
+    global _child_base, _start_base
     base = module.BaseProcess
     if getattr(base, "_proclens_patched", False):
         return
     base._proclens_patched = True
     _child_base = base.__dict__["_bootstrap"].__code__
+    _start_base = base.__dict__["start"].__code__
     base_run = base.run
     current = lambda: module.current_process()  # noqa: E731
 

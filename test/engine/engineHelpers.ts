@@ -15,27 +15,40 @@ export interface Interpreter {
   readonly path: string | undefined;
 }
 
+/** Every Python the lesson's examples are compared on: each minor version from 3.8 to 3.13. */
+export const LESSON_VERSIONS = ['3.8', '3.9', '3.10', '3.11', '3.12', '3.13'] as const;
+
+/**
+ * Python `label` (say '3.10'): from PROCLENS_TEST_PYTHON310, or else the newest pyenv install
+ * of 3.10.x (under PYENV_ROOT, or ~/.pyenv). Its path is undefined when neither is there.
+ */
+export function findInterpreter(label: string): Interpreter {
+  const pyenvRoot = process.env.PYENV_ROOT ?? path.join(os.homedir(), '.pyenv');
+  const versions = path.join(pyenvRoot, 'versions');
+  const patch = (v: string) => Number(v.split('.')[2]) || 0;
+  const found = fs.existsSync(versions) ? fs.readdirSync(versions).filter((v) => /^\d+\.\d+\.\d+$/.test(v) && v.startsWith(`${label}.`)).sort((a, b) => patch(a) - patch(b)) : [];
+  const candidate = found.length ? path.join(versions, found[found.length - 1], 'bin', 'python') : undefined;
+  return { label, path: process.env[envName(label)] ?? (candidate && fs.existsSync(candidate) ? candidate : undefined) };
+}
+
+const envName = (label: string) => `PROCLENS_TEST_PYTHON${label.replace('.', '')}`;
+
 /**
  * The Pythons the engine is tested on: 3.8 and 3.13 (oldest and newest
  * supported), from PROCLENS_TEST_PYTHON38 / PROCLENS_TEST_PYTHON313 or a pyenv
  * install. A missing one is skipped with a message, never silently.
  */
 export function testInterpreters(): Interpreter[] {
-  const pyenvRoot = process.env.PYENV_ROOT ?? path.join(os.homedir(), '.pyenv');
-  const fromPyenv = (prefix: string): string | undefined => {
-    const versions = path.join(pyenvRoot, 'versions');
-    const found = fs.existsSync(versions) ? fs.readdirSync(versions).filter((v) => v.startsWith(prefix)).sort() : [];
-    const candidate = found.length ? path.join(versions, found[found.length - 1], 'bin', 'python') : undefined;
-    return candidate && fs.existsSync(candidate) ? candidate : undefined;
-  };
-  return [
-    { label: '3.8', path: process.env.PROCLENS_TEST_PYTHON38 ?? fromPyenv('3.8.') },
-    { label: '3.13', path: process.env.PROCLENS_TEST_PYTHON313 ?? fromPyenv('3.13.') },
-  ];
+  return ['3.8', '3.13'].map(findInterpreter);
+}
+
+/** Every Python of LESSON_VERSIONS, found as testInterpreters() finds its two; a missing one is skipped with a message. */
+export function lessonInterpreters(): Interpreter[] {
+  return LESSON_VERSIONS.map(findInterpreter);
 }
 
 export const skipUnless = (python: Interpreter) =>
-  python.path ? false : `Python ${python.label} is not installed (set PROCLENS_TEST_PYTHON${python.label.replace('.', '')})`;
+  python.path ? false : `Python ${python.label} is not installed: set ${envName(python.label)}, or install ${python.label}.x with pyenv`;
 
 export interface Outcome {
   readonly code: number | null;
@@ -107,6 +120,14 @@ export async function runTraced(command: readonly string[], options: Parameters<
   } finally {
     removeScratch(jsonFile);
   }
+}
+
+/** Writes a traced run's stdout and JSON lines to a new file under the OS temp folder, for a failure to point at. */
+export function keepEvidence(what: string, traced: TracedOutcome): string {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'proclens-failed-')), `${what.replace(/[^\w.-]+/g, '_')}.jsonl`);
+  const lines = [{ type: 'stdout', text: traced.stdout }, { type: 'stderr', text: traced.stderr }, ...traced.lines];
+  fs.writeFileSync(file, lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
+  return file;
 }
 
 /** The processes of a summary by name (names are unique in these programs). */

@@ -17,6 +17,7 @@ const STACK_DUMP = fixture('stack_dump.py');
 const OWN_HANDLER = fixture('own_handler.py');
 const OUTCOMES = fixture('wait_outcomes.py');
 const FORK_EXEC = fixture('fork_exec.py');
+const HANDSHAKE = fixture('handshake_in_start.py');
 
 const parse = (lines: readonly string[]): Line[] => lines.map((line) => JSON.parse(line));
 const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -234,6 +235,16 @@ for (const interpreter of testInterpreters()) {
       assert.equal(wokeAfter(lines, collected[0])?.e, 'woke');
       const end = lines.find((l) => l.e === 'thread-end' && l.name === 'last-one');
       assert.ok(end && lines.indexOf(end) < lines.indexOf(wokeAfter(lines, last)!), 'the main thread woke when last-one had ended');
+    });
+
+    test(`a wait inside Process.start() is multiprocessing's own, as Python 3.14's fork server handshake is: no wait reported, the child started (${label})`, { skip }, async () => {
+      const { code, stderr, lines: raw } = await recordTracerLines([python, HANDSHAKE]);
+      assert.equal(code, 0, stderr);
+      const lines = parse(raw);
+      assert.deepEqual(lines.filter((l) => l.e === 'wait'), [], 'start() waited 0.3 s in Connection.recv_bytes: not the program\'s wait');
+      const start = lines.find((l) => l.e === 'start')!;
+      assert.deepEqual([start.name, start.method, start.site?.line], ['after-handshake', 'forkserver', lineOf(HANDSHAKE, 'p.start()  # start')]);
+      assert.ok(lines.some((l) => l.e === 'exit' && l.pid === start.child && l.code === 0), 'the child ran and exited 0');
     });
 
     for (const method of START_METHODS) {

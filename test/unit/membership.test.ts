@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import { ProcessControl } from '../../src/core/control/processControl';
+import { StartEvent } from '../../src/core/protocol/tracerEvents';
 import { ProcessSnapshot } from '../../src/core/scan/processSnapshot';
 import { modelWithRun, settle, snapshot, startEvent } from './modelFixtures';
 
@@ -106,6 +107,46 @@ test('an exiting child can still be terminated; the OS, not the tracer, says whe
   assert.deepEqual(sent, [101]);
   model.applyScan([top, { ...child, zombie: true, waitStatus: 15 }]);
   assert.deepEqual([record.state, record.exitCode, record.signal], ['zombie', -15, 'SIGTERM']);
+});
+
+test('a fork server child the OS started over a second after start() was stamped is the one its parent spoke of: one record', async () => {
+  // start() is stamped before the child exists; under load the fork server forked it 1.2 s
+  // later, and the report came once start() had returned (the model heard of it at T + 1.3 s).
+  const server = snapshot(150, 100, { sessionId: 100, startTime: T + 5 });
+  const child = snapshot(4545, 150, { sessionId: 100, startTime: T + 1200, identity: 'ticks-4545' });
+  const { model, apply, advance } = runWithOs(new Map([[4545, child]]));
+  model.applyScan([top, server]);
+  advance(1300);
+  apply({ ...(startEvent(100, 4545, 'egon') as StartEvent), time: T, method: 'forkserver' });
+  await settle();
+  assert.equal(model.find('r', 4545)!.identity, 'ticks-4545', 'confirmed at first sight');
+  model.applyScan([top, server, child]);
+  assert.deepEqual(
+    model.processesOf('r').filter((r) => r.pid === 4545).map((r) => [r.name, r.kind]),
+    [['egon', 'mp-child']],
+    'one record per process',
+  );
+});
+
+test('a pid the OS started after the model heard of it is still someone else', async () => {
+  const later = snapshot(4646, 100, { sessionId: 100, startTime: T + 2500 });
+  const { model, apply, advance } = runWithOs(new Map([[4646, later]]));
+  advance(1300);
+  apply({ ...(startEvent(100, 4646, 'egon') as StartEvent), time: T, method: 'forkserver' });
+  await settle();
+  assert.equal(model.find('r', 4646)!.identity, undefined, 'not confirmed: started 1.2 s after the report');
+});
+
+test('a child that ended before the OS was asked about it, then listed by a scan read before its end: one record', async () => {
+  const { model, apply } = runWithOs(new Map([[101, undefined]]));
+  apply(startEvent(100, 101, 'Process-1'));
+  await settle();
+  apply({ kind: 'reaped', pid: 100, time: T + 300, child: 101, code: 0 });
+  model.applyScan([top, snapshot(101, 100, { sessionId: 100, startTime: T + 10 })], T + 200);
+  assert.deepEqual(
+    model.processesOf('r').filter((r) => r.pid === 101).map((r) => [r.name, r.kind, r.exitCode]),
+    [['Process-1', 'mp-child', 0]],
+  );
 });
 
 test('records a scan could not have seen are not judged by it', () => {

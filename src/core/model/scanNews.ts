@@ -114,8 +114,11 @@ function findMembers(store: ModelStore, run: RunRecord, top: ProcessRecord | und
 function updateFromScan(context: ScanContext, run: RunRecord, snapshot: ProcessSnapshot, takenAt: number, now: number): void {
   const { store } = context;
   let record = store.find(run.id, snapshot.pid);
-  if (record?.state === 'exited' && record.identity === snapshot.identity) {
-    // The same process, still listed: a zombie that init has not collected yet. One record per process.
+  const sameUnconfirmed = record !== undefined && record.identity === undefined && snapshot.startTime !== undefined && couldBe(record, snapshot);
+  if (record?.state === 'exited' && (record.identity === snapshot.identity || sameUnconfirmed)) {
+    // The same process, still listed: a zombie that init has not collected yet, or one never
+    // confirmed whose end the tracer reported before the OS was asked about it (a child that
+    // ran a moment, on a busy machine), started by the OS in time to be it. One record per process.
     return;
   }
   if (record && record.state !== 'exited' && record.identity === undefined && couldBe(record, snapshot)) {

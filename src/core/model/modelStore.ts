@@ -1,4 +1,5 @@
 import { ChangeBatch } from './changeBatch';
+import { OsFamily } from './exitCodes';
 import { START_TIME_SLACK_MS } from './membership';
 import { PoolRecord, ProcessKind, ProcessRecord, RunRecord } from './processRecord';
 
@@ -27,6 +28,8 @@ export class ModelStore {
     readonly changes: ChangeBatch,
     readonly now: () => number,
     private readonly exitedLimit: number,
+    /** The OS the run's programs run on: what an exit code or a vanished process means. */
+    readonly os: OsFamily = 'posix',
   ) {}
 
   runs(): RunRecord[] {

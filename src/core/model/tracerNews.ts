@@ -112,7 +112,7 @@ export function applyTracerEvent(context: TracerContext, run: RunRecord, event: 
       }
       if (child?.state === 'exited') {
         child.reapedAt ??= event.time;
-        lateExitCode(child, event.code, true);
+        lateExitCode(store, child, event.code, true);
         return store.touch(child);
       }
       if (child) {
@@ -210,7 +210,7 @@ function adopt(store: ModelStore, child: ProcessRecord, parentPid: number, time:
  */
 function reapedByForkServer(store: ModelStore, child: ProcessRecord, code: number | null, time: number): void {
   if (child.state === 'exited') {
-    lateExitCode(child, code, true);
+    lateExitCode(store, child, code, true);
     return store.touch(child);
   }
   const parent = store.findUnexited(child.runId, child.parentPid!);

@@ -1,6 +1,6 @@
 import { TracerEvent } from '../protocol/tracerEvents';
 import { becameZombie, codeReturned, ended, gone, lateExitCode } from './lifecycle';
-import { START_TIME_SLACK_MS } from './membership';
+import { startTimeSlackMs } from './membership';
 import { ModelStore } from './modelStore';
 import { commandName, helperRole, pythonProgramName } from './processNames';
 import { isAlive, ProcessKind, ProcessRecord, RunRecord } from './processRecord';
@@ -298,7 +298,7 @@ function beginning(
   // newer is about a newcomer that reuses the pid. A zombie has ended too.
   const over = (known?.state === 'exited' || known?.state === 'zombie') && known.endedAt !== undefined;
   const lateNews = over && time <= known.endedAt!;
-  if (known && !over && createdThen && (known.osStartTime ?? known.startedAt ?? time) < time - START_TIME_SLACK_MS) {
+  if (known && !over && createdThen && (known.osStartTime ?? known.startedAt ?? time) < time - startTimeSlackMs(run)) {
     // The parent says it created this pid just now, but the record is of an older process: that
     // one has ended (a pid is reused only once its process is gone), unseen by any scan yet.
     gone(store, known, time);

@@ -106,19 +106,27 @@ test('list() hands out a copy, so a caller sorting it cannot change what others 
   assert.equal((await lister.list())[0].pid, 1);
 });
 
-test('Windows entries: no start time, so the identity is the name alone; no command line', async () => {
+test('Windows entries: no start time, so the identity is the name and the creator\'s pid; no command line', async () => {
   const lister = new PsListLister(async () => WINDOWS, 'windows');
-  assert.equal(await lister.identify(6044), '?:python.exe');
+  assert.equal(await lister.identify(6044), '?:5120:python.exe');
   assert.equal(await lister.commandLine(6044), undefined);
   assert.deepEqual(await lister.snapshot(6044), {
     pid: 6044,
     ppid: 5120,
     name: 'python.exe',
     zombie: false,
-    identity: '?:python.exe',
+    identity: '?:5120:python.exe',
     startTime: undefined,
     cpuPercent: undefined,
   });
+});
+
+test('Windows reuses pids soon: a later python.exe with the same pid but another creator is another process', async () => {
+  const entries = { now: WINDOWS };
+  const lister = new PsListLister(async () => entries.now, 'windows');
+  const before = await lister.identify(6044);
+  entries.now = [{ pid: 6044, ppid: 7400, name: 'python.exe' }];
+  assert.notEqual(await lister.identify(6044), before);
 });
 
 // What ps-list returned on Linux for one process, alive and then as a zombie (its parent had
@@ -157,13 +165,13 @@ test('exec keeps the identity: the start time is the same process, whatever it i
 
 test('what ps-list can see, by where it runs: stated, so that the tree can say what it cannot', () => {
   assert.deepEqual(new PsListLister(async () => []).capabilities, {
-    zombieExitStatus: false,
+    zombies: 'no-exit-status',
     sessions: false,
     startTimeEarlyMs: 2000,
     commandLines: 'joined',
   });
   assert.deepEqual(new PsListLister(async () => [], 'windows').capabilities, {
-    zombieExitStatus: false,
+    zombies: 'none',
     sessions: false,
     startTimeEarlyMs: undefined,
     commandLines: 'none',

@@ -21,7 +21,7 @@ const BATCH = 128;
 export class LinuxProcLister implements ProcessLister {
   readonly description = 'Linux /proc';
   /** Start times are whole clock ticks after a boot time read to the hundredth of a second. */
-  readonly capabilities: ListerCapabilities = { zombieExitStatus: true, sessions: true, startTimeEarlyMs: 20, commandLines: 'exact' };
+  readonly capabilities: ListerCapabilities = { zombies: 'exit-status', sessions: true, startTimeEarlyMs: 20, commandLines: 'exact' };
   private readonly bootTimeMs: number;
   private readonly pageBytes: number;
 

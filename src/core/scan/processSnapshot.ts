@@ -33,10 +33,12 @@ export interface ProcessSnapshot {
  */
 export interface ListerCapabilities {
   /**
-   * A zombie's wait status (the exit code its parent will collect) is read.
-   * Without it a zombie's code is what the process reported itself, or unknown.
+   * `exit-status`: zombies are seen, with the wait status their parent will collect.
+   * `no-exit-status`: zombies are seen, but a zombie's code is only what the process
+   * reported itself, or unknown. `none`: the OS has no zombies (Windows: a process that
+   * has ended is gone from the listing).
    */
-  readonly zombieExitStatus: boolean;
+  readonly zombies: 'exit-status' | 'no-exit-status' | 'none';
   /**
    * Session ids are read: a descendant re-parented (its parent ended) before
    * any scan saw it is still found as the run's. Without them it is not, and

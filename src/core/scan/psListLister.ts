@@ -50,14 +50,14 @@ export class PsListLister implements ProcessLister {
 
   constructor(
     private readonly listAll: () => Promise<readonly PsListEntry[]> = psListDefault,
-    system: PsListSystem = 'ps',
+    private readonly system: PsListSystem = 'ps',
   ) {
     // ps prints `lstart` in whole seconds; procps adds the start ticks to a boot time that is
     // itself in whole seconds, so a start time may read up to 2 s early.
     this.capabilities =
       system === 'windows'
-        ? { zombieExitStatus: false, sessions: false, startTimeEarlyMs: undefined, commandLines: 'none' }
-        : { zombieExitStatus: false, sessions: false, startTimeEarlyMs: 2000, commandLines: 'joined' };
+        ? { zombies: 'none', sessions: false, startTimeEarlyMs: undefined, commandLines: 'none' }
+        : { zombies: 'no-exit-status', sessions: false, startTimeEarlyMs: 2000, commandLines: 'joined' };
   }
 
   async list(): Promise<ProcessSnapshot[]> {
@@ -91,7 +91,7 @@ export class PsListLister implements ProcessLister {
         next.begun = true;
         return this.listAll();
       })
-      .then(indexed);
+      .then((entries) => indexed(entries, this.system));
     // A failure is for the callers waiting on it; the next call lists again.
     this.previous = next.listing.catch(() => undefined);
     this.next = next;
@@ -99,8 +99,8 @@ export class PsListLister implements ProcessLister {
   }
 }
 
-function indexed(entries: readonly PsListEntry[]): Listing {
-  const snapshots = entries.map(toSnapshot);
+function indexed(entries: readonly PsListEntry[], system: PsListSystem): Listing {
+  const snapshots = entries.map((entry) => toSnapshot(entry, system));
   const byPid = new Map(entries.map((entry, i) => [entry.pid, { snapshot: snapshots[i], cmd: entry.cmd }]));
   return { snapshots, byPid };
 }
@@ -110,18 +110,22 @@ function indexed(entries: readonly PsListEntry[]): Listing {
  * when the process execs another program, and on Linux when it becomes a
  * zombie (ps-list names a process from /proc/PID/exe, which a zombie no
  * longer has, then from `comm`). A pid is reused within the same second only
- * after the whole pid space has been used up in it. Without a start time
- * (Windows) the name is all there is.
+ * after the whole pid space has been used up in it. Windows gives no start
+ * time and reuses pids soon: there the identity is the name and the pid of
+ * the creator, which Windows keeps for the whole life of a process (a later
+ * process with the same pid, name and creator is not told apart: the run's
+ * hover says so).
  */
-function toSnapshot(p: PsListEntry): ProcessSnapshot {
+function toSnapshot(p: PsListEntry, system: PsListSystem): ProcessSnapshot {
   const startTime = p.startTime?.getTime();
+  const known = startTime !== undefined && !Number.isNaN(startTime);
   return {
     pid: p.pid,
     ppid: p.ppid,
     name: p.name,
     zombie: p.cmd !== undefined && DEFUNCT.test(p.cmd),
-    identity: startTime !== undefined && !Number.isNaN(startTime) ? String(startTime) : `?:${p.name}`,
-    startTime,
+    identity: known ? String(startTime) : system === 'windows' ? `?:${p.ppid}:${p.name}` : `?:${p.name}`,
+    startTime: known ? startTime : undefined,
     cpuPercent: p.cpu,
   };
 }

@@ -193,6 +193,12 @@ export interface ProcessRecord {
   pythonVersion?: string;
   /** Milliseconds since the epoch. */
   startedAt?: number;
+  /**
+   * Set while `startedAt` is the OS's start time from a lister that reads it a second or
+   * more coarsely (ps): how much earlier than the true start it may be. The tracer's time
+   * replaces it as soon as it reports the start.
+   */
+  startedAtEarlyMs?: number;
   endedAt?: number;
   /** When its parent collected the exit code (join, is_alive, waitpid), as far as the tracer saw. */
   reapedAt?: number;

@@ -29,8 +29,9 @@ export function applyTracerEvent(context: TracerContext, run: RunRecord, event: 
       return onStart(context, run, event);
     case 'boot': {
       const child = beginning(context, run, event.pid, 'mp-child', event.name, event.time, event.ppid);
-      if (!child.traced) {
+      if (!child.traced || child.startedAtEarlyMs !== undefined) {
         child.startedAt = event.time;
+        child.startedAtEarlyMs = undefined;
       }
       becomeMultiprocessingChild(child, event.name, event.daemon);
       return store.touch(child);
@@ -130,6 +131,11 @@ function onHello(context: TracerContext, run: RunRecord, event: EventOf<'hello'>
   record.python = true;
   record.traced = true;
   record.pythonVersion = event.pythonVersion;
+  if (record.startedAtEarlyMs !== undefined) {
+    // Its tracer started with it: a few milliseconds late, where ps's second may be two early.
+    record.startedAt = event.time;
+    record.startedAtEarlyMs = undefined;
+  }
   if (event.stackSignal !== undefined) {
     record.stackSignal = event.stackSignal;
   }
@@ -237,8 +243,9 @@ function onStart(context: TracerContext, run: RunRecord, event: EventOf<'start'>
   child.target = event.target ?? child.target;
   child.startSite = event.site ?? child.startSite;
   child.poolId = event.pool ?? child.poolId;
-  // The tracer's clock is finer than the scan's start time (clock ticks): prefer it.
-  child.startedAt = seenByScanOnly ? event.time : Math.min(child.startedAt ?? event.time, event.time);
+  // The tracer's clock is finer than the scan's start time (clock ticks, or whole seconds from ps): prefer it.
+  child.startedAt = seenByScanOnly || child.startedAtEarlyMs !== undefined ? event.time : Math.min(child.startedAt ?? event.time, event.time);
+  child.startedAtEarlyMs = undefined;
   store.touch(child);
 }
 

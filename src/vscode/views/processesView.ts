@@ -91,7 +91,7 @@ export class ProcessesView implements vscode.TreeDataProvider<ProcessesNode>, vs
 
   getTreeItem(node: ProcessesNode): vscode.TreeItem {
     if (isRun(node)) {
-      return runTreeItem(node, this.runLabel(node));
+      return runTreeItem(node, this.runLabel(node), this.model.os);
     }
     if (isPool(node)) {
       return poolTreeItem(node, this.poolRow(node));
@@ -126,6 +126,8 @@ export class ProcessesView implements vscode.TreeDataProvider<ProcessesNode>, vs
         diagnoses: this.diagnoses.of(node),
         nameOf: this.diagnoses.nameOf(node.runId),
         pool: pool && { record: pool, creator: this.creatorOf(pool) },
+        os: this.model.os,
+        lister: this.model.run(node.runId)?.lister,
       });
     } else if (node.row === 'thread') {
       item.tooltip = threadTooltip(node.thread);

@@ -185,12 +185,19 @@ export class ProcessTracker extends EventEmitter<TrackerEvents> {
     program.identified();
     this.emit('log', 'info', `${id}: started PID ${program.pid}: ${options.command.join(' ')}`);
     const run = this.follow(record, program, events) as LaunchedRun;
-    program.on('exit', (code) => {
+    const onExit = (code: number | null) => {
       this.model.programExited(id, code);
       this.emit('log', 'info', `${id}: PID ${program.pid} exited with ${code}`);
       // scan() settles the run only when no tracer connection is open and the OS shows none of it.
       this.scanSettling(id);
-    });
+    };
+    // A program started with pipes is reaped by Node as soon as it exits, which can be while the
+    // OS is still being read for it above (a ps listing takes a while): its exit is not missed.
+    if (program.exited !== undefined) {
+      onExit(program.exited);
+    } else {
+      program.on('exit', onExit);
+    }
     // Each connection closes after its process's last line: when the last one closes after the
     // program's exit, nothing is left to wait for but what the OS shows.
     events.on('idle', () => {

@@ -276,6 +276,28 @@ test('a child the fork server reaped is a zombie to Python until its parent join
   assert.deepEqual([child.state, child.reapedAt], ['exited', 6]);
 });
 
+test('forkserver: 255 from a parent that could not read the fork server (killed first) is not taken for the exit code', () => {
+  // multiprocessing/popen_forkserver.py, Popen.poll: when the fork server cannot be read, returncode = 255.
+  const { model, apply } = modelWithRun();
+  apply({ kind: 'hello', pid: 150, ppid: 100, time: 1, executable: 'p', argv: ['p', '-c', 'from multiprocessing.forkserver import main; main()'], pythonVersion: '3.13.0' });
+  const forkserverStart = (child: number, name: string) => ({ ...startEvent(100, child, name), method: 'forkserver' });
+  apply(forkserverStart(151, 'Process-1'));
+  apply(forkserverStart(152, 'Process-2'));
+  apply(forkserverStart(153, 'Process-3'));
+  // Process-1: the fork server saw it end by SIGTERM, then died before telling the parent.
+  apply({ kind: 'reaped', pid: 150, time: 5, child: 151, code: -15 });
+  apply({ kind: 'reaped', pid: 100, time: 6, child: 151, code: 255 });
+  // Process-2: nothing else saw its end.
+  apply({ kind: 'reaped', pid: 100, time: 6, child: 152, code: 255 });
+  // Process-3 really exited 255: it said so itself.
+  apply({ kind: 'exit', pid: 153, time: 5, code: 255 });
+  apply({ kind: 'reaped', pid: 100, time: 6, child: 153, code: 255 });
+  const [first, second, third] = [151, 152, 153].map((pid) => model.find('r', pid)!);
+  assert.deepEqual([first.state, first.exitCode, first.signal], ['exited', -15, 'SIGTERM']);
+  assert.deepEqual([second.state, second.exitCode], ['exited', null], 'unknown, not 255');
+  assert.deepEqual([third.state, third.exitCode], ['exited', 255]);
+});
+
 test("a process's threads and waits: named at hello and start, blocked until woken, all ended with the process", async () => {
   const { model, apply } = modelWithRun();
   apply({ kind: 'hello', pid: 100, ppid: 1, time: 10, executable: 'python3', argv: ['main.py'], pythonVersion: '3.13.0', thread: { tid: 1, nativeId: 100, name: 'MainThread' }, stackSignal: 63 });

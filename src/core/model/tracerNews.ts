@@ -111,15 +111,16 @@ export function applyTracerEvent(context: TracerContext, run: RunRecord, event: 
       if (child && child.kind === 'mp-child' && child.parentPid !== undefined && child.parentPid !== event.pid) {
         return reapedByForkServer(store, child, event.code, event.time);
       }
+      const code = child ? collectedCode(child, event.code) : event.code;
       if (child?.state === 'exited') {
         child.reapedAt ??= event.time;
-        lateExitCode(store, child, event.code, true);
+        lateExitCode(store, child, code, true);
         return store.touch(child);
       }
       if (child) {
         // Reaped: the process is gone for good, whatever state the model had it in.
         child.reapedAt = event.time;
-        ended(store, child, event.code, child.endedAt ?? event.time, true);
+        ended(store, child, code, child.endedAt ?? event.time, true);
       }
       return;
     }
@@ -197,6 +198,17 @@ function reapedRecord(store: ModelStore, run: RunRecord, event: EventOf<'reaped'
   }
   const osParents = [child.ppid, child.originalPpid].filter((pid) => pid !== undefined);
   return osParents.length === 0 || osParents.includes(event.pid) ? child : undefined;
+}
+
+/**
+ * The code a Python parent collected. Under forkserver it asks the fork server, and when it
+ * cannot read the answer (the fork server was killed first: Stop Run ends every process at
+ * once) multiprocessing makes up 255 (multiprocessing/popen_forkserver.py, Popen.poll). So
+ * 255 is believed only when the process itself reported it; otherwise the code stays what
+ * the fork server or the OS said, or unknown.
+ */
+function collectedCode(child: ProcessRecord, code: number | null): number | null {
+  return code === 255 && child.startMethod === 'forkserver' && child.reportedExitCode !== 255 ? null : code;
 }
 
 /** Draws `child` under the process that started it, as that process itself reported. */

@@ -77,6 +77,27 @@ export class ModelStore {
     return found;
   }
 
+  /**
+   * The record of the process a parent reports it created at `time` (stamped before the fork,
+   * so the process started at or after it; under forkserver, or on a busy machine, that can
+   * be seconds later): the earliest record of this pid started no earlier than `time` minus
+   * `slackMs`, else the newest, which is then an older process whose pid was reused.
+   */
+  findCreated(runId: string, pid: number, time: number, slackMs: number): ProcessRecord | undefined {
+    const newest = this.find(runId, pid);
+    const start = (record: ProcessRecord) => record.osStartTime ?? record.startedAt ?? -Infinity;
+    if (!newest || start(newest) < time - slackMs) {
+      return newest;
+    }
+    let found = newest;
+    for (const record of this.byRun.get(runId) ?? []) {
+      if (record.pid === pid && record !== newest && start(record) >= time - slackMs && start(record) < start(found)) {
+        found = record;
+      }
+    }
+    return found;
+  }
+
   /** The newest record of this pid in the run while it is not exited. */
   findUnexited(runId: string, pid: number): ProcessRecord | undefined {
     const record = this.find(runId, pid);

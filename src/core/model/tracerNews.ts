@@ -311,7 +311,9 @@ function beginning(
   createdThen = false,
 ): ProcessRecord {
   const { store } = context;
-  const known = store.findAt(run.id, pid, time);
+  // A parent's report that it created the pid is stamped before the fork: the process may have
+  // started well after that time, so it is looked for from then on, not up to then.
+  const known = createdThen ? store.findCreated(run.id, pid, time, startTimeSlackMs(run)) : store.findAt(run.id, pid, time);
   // Processes may report on different connections (every new interpreter opens its own), so
   // news from a child can arrive after its parent reported it ended; an event older than that end is about the same process, and one
   // newer is about a newcomer that reuses the pid. A zombie has ended too.

@@ -71,6 +71,8 @@ export function processJson(record: ProcessRecord, nameOf: (pid: number) => stri
     startSite: record.startSite ?? null,
     commandLine: record.commandLine ?? null,
     startedAt: record.startedAt ?? null,
+    // Set when startedAt is only the OS's start time from ps: whole seconds, up to this many ms early.
+    startedAtEarlyMs: record.startedAtEarlyMs ?? null,
     endedAt: record.endedAt ?? null,
     signalsRequested: record.signalsRequested,
     threads: record.threads.map((t) => ({

@@ -153,7 +153,8 @@ test('Windows status codes: Ctrl+C is 0xC000013A (3221225786), said by name, on 
   assert.equal(describeExitCode(3221225786, undefined, 'windows'), 'interrupted by Ctrl+C (STATUS_CONTROL_C_EXIT)');
   assert.equal(describeExitCode(0xc0000005, undefined, 'windows'), 'crashed: access violation (STATUS_ACCESS_VIOLATION)');
   assert.equal(describeExitCode(0xc00000fd, undefined, 'windows'), 'crashed: stack overflow (STATUS_STACK_OVERFLOW)');
-  assert.equal(describeExitCode(0xc0000017, undefined, 'windows'), 'ended with Windows status 0xC0000017');
+  assert.equal(describeExitCode(0xc0000017, undefined, 'windows'), 'failed with code 3221225495 (0xC0000017)', 'not one it knows: the number, no meaning guessed');
+  assert.equal(describeExitCode(0xffffffff, undefined, 'windows'), 'failed with code 4294967295 (0xFFFFFFFF)', 'sys.exit(-1) on Windows');
   assert.equal(describeExitCode(3, undefined, 'windows'), 'failed with code 3');
   const { model } = await windowsRun();
   model.programExited('r', 3221225786);

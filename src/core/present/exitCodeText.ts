@@ -78,7 +78,9 @@ function describeNtStatus(code: number, t: Translate): string {
     case 0xc0000409:
       return t('ended by a fail-fast (STATUS_STACK_BUFFER_OVERRUN): abort(), or memory found corrupted');
     default:
-      return t('ended with Windows status {0}', hexExitCode(code));
+      // Not one it knows: the number as Windows's documentation writes it, no meaning guessed
+      // (sys.exit(-1) gives 0xFFFFFFFF there, too).
+      return t('failed with code {0} ({1})', code, hexExitCode(code));
   }
 }
 

@@ -225,8 +225,8 @@ async function scanCost(label) {
     await sleep(100);
   }
   const following = tracker.model.processesOf(run.id).length;
-  // Reuse nothing: each ps-list listing here must be one of its own; a full listing, a lister of its own.
-  const psList = new PsListLister(undefined, undefined, 0);
+  // Each timed ps-list call begins a listing of its own (the one before has ended); a full listing, a lister of its own.
+  const psList = new PsListLister();
   const fullLister = new LinuxProcLister();
   await psList.list(); // load the module once, outside the timing
   const timed = async (work) => {

@@ -50,10 +50,11 @@ _EXIT_FLUSH = 0.5
 # up to 32 KiB to a Unix stream socket goes into one kernel buffer, all or
 # nothing, so writes of several processes on one connection never interleave.
 _WRITE_MOST = 16384
-# Linux only (see _WRITE_MOST): a child forked by a traced process writes on the
-# connection it inherited, so a fork costs no connection of its own. Elsewhere
-# each process opens its own.
-_SHARE_AFTER_FORK = sys.platform.startswith("linux")
+# Linux only, on a Unix socket (see _WRITE_MOST): a child forked by a traced process
+# writes on the connection it inherited, so a fork costs no connection of its own.
+# Elsewhere each process opens its own; so on TCP, where a write the reader is slow
+# to take can go out in part, and another process's bytes could follow the part.
+_SHARE_AFTER_FORK = sys.platform.startswith("linux") and os.environ.get("PROCLENS_ADDR", "").startswith("unix:")
 _LIB_DIR = os.path.dirname(os.__file__)
 _MP_DIR = _LIB_DIR + os.sep + "multiprocessing"
 _TRACER_FILES = (os.path.abspath(__file__), os.path.abspath(__file__)[:-1] + "c")

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import { Diagnosis } from '../core/diagnosis/deadlocks';
 import { PoolSummary } from '../core/model/pools';
 import { ProcessRecord, RunRecord, StackDump, TaskSpan } from '../core/model/processRecord';
+import { listerLimits } from '../core/present/listerText';
 import { isManagerServer } from '../core/present/poolText';
 import { currentWait } from '../core/model/threadsAndWaits';
 import { frameFile, unavailableText } from '../core/present/stacksText';
@@ -70,6 +71,8 @@ export function processJson(record: ProcessRecord, nameOf: (pid: number) => stri
     startSite: record.startSite ?? null,
     commandLine: record.commandLine ?? null,
     startedAt: record.startedAt ?? null,
+    // Set when startedAt is only the OS's start time from ps: whole seconds, up to this many ms early.
+    startedAtEarlyMs: record.startedAtEarlyMs ?? null,
     endedAt: record.endedAt ?? null,
     signalsRequested: record.signalsRequested,
     threads: record.threads.map((t) => ({
@@ -127,6 +130,7 @@ export function poolJson(summary: PoolSummary): Record<string, unknown> {
 }
 
 export function runJson(run: RunRecord): Record<string, unknown> {
+  const lister = run.lister;
   return {
     id: run.id,
     command: run.command,
@@ -137,6 +141,10 @@ export function runJson(run: RunRecord): Record<string, unknown> {
     error: run.error ?? null,
     startedAt: run.startedAt,
     endedAt: run.endedAt ?? null,
+    // What the OS view could see, and in words what it could not (see ListerCapabilities).
+    lister: lister
+      ? { name: lister.description, ...lister.capabilities, startTimeEarlyMs: lister.capabilities.startTimeEarlyMs ?? null, cannotSee: listerLimits(lister) }
+      : null,
   };
 }
 

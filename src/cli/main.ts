@@ -35,7 +35,8 @@ async function runCommand(run: RunArguments): Promise<number> {
   }
   const tracker = new ProcessTracker({
     tracerDirectory: TRACER_DIRECTORY,
-    lister: chooseLister(run.lister),
+    platform: process.platform,
+    lister: chooseLister(run.lister, process.platform),
     scanIntervalMs: run.intervalMs,
   });
   const reported = new Set<string>();

@@ -1,6 +1,7 @@
 import { gatherPools, summarizePool } from '../core/model/pools';
 import { PoolRecord, ProcessRecord, RunRecord } from '../core/model/processRecord';
 import { buildProcessTree, ProcessTreeNode } from '../core/model/processTree';
+import { listerSummary } from '../core/present/listerText';
 import { poolDescription } from '../core/present/poolText';
 import { processDescription, runStateText } from '../core/present/processText';
 
@@ -22,6 +23,10 @@ export function renderRunTree(run: RunRecord, records: readonly ProcessRecord[],
   const byPid = new Map(records.map((r) => [r.pid, r]));
   const poolsById = new Map(pools.map((pool) => [pool.id, pool]));
   const lines = [`proclens: ${run.command.join(' ')} — ${runStateText(run)}`];
+  const limits = listerSummary(run.lister);
+  if (limits) {
+    lines.push(`proclens: ${limits}`);
+  }
   const processLine = (record: ProcessRecord) => {
     const joining = record.joiningPid !== undefined ? byPid.get(record.joiningPid)?.name : undefined;
     const extra = [record.startMethod, record.kind === 'native' ? 'not Python' : undefined].filter(Boolean);

@@ -60,6 +60,7 @@ export function activate(context: vscode.ExtensionContext): ProcLensApi {
   const log = vscode.window.createOutputChannel('ProcLens', { log: true });
   const tracker = new ProcessTracker({
     tracerDirectory: context.asAbsolutePath('tracer'),
+    platform: process.platform,
     terminalLauncher: context.asAbsolutePath(path.join('launcher', 'run_in_terminal.py')),
     scanIntervalMs: settings.scanIntervalMs,
   });

@@ -276,6 +276,40 @@ test('a child the fork server reaped is a zombie to Python until its parent join
   assert.deepEqual([child.state, child.reapedAt], ['exited', 6]);
 });
 
+test('forkserver on a busy machine: a start stamped long before the fork server forked is still about the same process', () => {
+  const { model, apply } = modelWithRun();
+  apply({ kind: 'hello', pid: 150, ppid: 100, time: 1, executable: 'p', argv: ['p', '-c', 'from multiprocessing.forkserver import main; main()'], pythonVersion: '3.13.0' });
+  // The child booted (and a scan saw it) 1.6 s after its parent stamped start(): its report comes last.
+  apply({ kind: 'boot', pid: 151, time: 1_700, ppid: 150, name: 'Piao-1', daemon: false });
+  model.applyScan([snapshot(100, 1), snapshot(150, 100), snapshot(151, 150, { startTime: 1_650 })], 1_800);
+  apply({ kind: 'start', pid: 100, time: 100, child: 151, name: 'Piao-1', daemon: false, method: 'forkserver', target: null, site: null });
+  const records = model.processesOf('r').filter((r) => r.pid === 151);
+  assert.equal(records.length, 1, 'one record');
+  assert.deepEqual([records[0].name, records[0].startMethod, records[0].parentPid], ['Piao-1', 'forkserver', 100]);
+});
+
+test('forkserver: 255 from a parent that could not read the fork server (killed first) is not taken for the exit code', () => {
+  // multiprocessing/popen_forkserver.py, Popen.poll: when the fork server cannot be read, returncode = 255.
+  const { model, apply } = modelWithRun();
+  apply({ kind: 'hello', pid: 150, ppid: 100, time: 1, executable: 'p', argv: ['p', '-c', 'from multiprocessing.forkserver import main; main()'], pythonVersion: '3.13.0' });
+  const forkserverStart = (child: number, name: string) => ({ ...startEvent(100, child, name), method: 'forkserver' });
+  apply(forkserverStart(151, 'Process-1'));
+  apply(forkserverStart(152, 'Process-2'));
+  apply(forkserverStart(153, 'Process-3'));
+  // Process-1: the fork server saw it end by SIGTERM, then died before telling the parent.
+  apply({ kind: 'reaped', pid: 150, time: 5, child: 151, code: -15 });
+  apply({ kind: 'reaped', pid: 100, time: 6, child: 151, code: 255 });
+  // Process-2: nothing else saw its end.
+  apply({ kind: 'reaped', pid: 100, time: 6, child: 152, code: 255 });
+  // Process-3 really exited 255: it said so itself.
+  apply({ kind: 'exit', pid: 153, time: 5, code: 255 });
+  apply({ kind: 'reaped', pid: 100, time: 6, child: 153, code: 255 });
+  const [first, second, third] = [151, 152, 153].map((pid) => model.find('r', pid)!);
+  assert.deepEqual([first.state, first.exitCode, first.signal], ['exited', -15, 'SIGTERM']);
+  assert.deepEqual([second.state, second.exitCode], ['exited', null], 'unknown, not 255');
+  assert.deepEqual([third.state, third.exitCode], ['exited', 255]);
+});
+
 test("a process's threads and waits: named at hello and start, blocked until woken, all ended with the process", async () => {
   const { model, apply } = modelWithRun();
   apply({ kind: 'hello', pid: 100, ppid: 1, time: 10, executable: 'python3', argv: ['main.py'], pythonVersion: '3.13.0', thread: { tid: 1, nativeId: 100, name: 'MainThread' }, stackSignal: 63 });

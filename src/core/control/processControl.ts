@@ -1,4 +1,4 @@
-import { signalNumber, signalOfExitCode } from '../model/exitCodes';
+import { signalNumber } from '../model/exitCodes';
 import { ProcessModel } from '../model/processModel';
 import { isAlive, isConfirmed, isSignallable, ProcessRecord } from '../model/processRecord';
 import { buildProcessTree, descendantsFirst, ProcessTreeNode } from '../model/processTree';
@@ -111,7 +111,7 @@ export class ProcessControl {
    */
   join(record: ProcessRecord, options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<JoinResult> {
     const finished = (): JoinResult | undefined =>
-      isAlive(record) ? undefined : { outcome: 'exited', exitCode: record.exitCode ?? null, signal: signalOfExitCode(record.exitCode) };
+      isAlive(record) ? undefined : { outcome: 'exited', exitCode: record.exitCode ?? null, signal: record.signal };
     const now = finished();
     if (now) {
       return Promise.resolve(now);

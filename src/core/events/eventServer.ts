@@ -110,10 +110,26 @@ export function makeStacksFolder(): string | undefined {
 }
 
 /**
- * Listens for tracer connections on a socket only this user can reach (a Unix
- * socket in a fresh 0700 folder; loopback TCP on Windows, where Python has no
- * AF_UNIX). Each connection must start with the token; anything else is
- * dropped before a byte of it is parsed.
+ * `unix`: a Unix socket in a fresh 0700 folder, which only this user can reach. `tcp`:
+ * loopback TCP on 127.0.0.1, which any local user can reach, so only the token keeps
+ * others out: Windows's transport, where Python has no AF_UNIX.
+ */
+export type EventTransport = 'unix' | 'tcp';
+
+export interface EventServerOptions {
+  /** Default by platform: `tcp` on Windows, `unix` elsewhere. */
+  readonly transport?: EventTransport;
+  /**
+   * Whether to keep a private folder for stack dumps: only where a signal can ask for them
+   * (default: everywhere but Windows), whatever the transport.
+   */
+  readonly stacks?: boolean;
+}
+
+/**
+ * Listens for tracer connections (see EventTransport). Each connection must
+ * start with the token; anything else is dropped before a byte of it is
+ * parsed.
  */
 export class EventServer extends EventEmitter<EventServerEvents> {
   readonly token = newToken();
@@ -126,8 +142,16 @@ export class EventServer extends EventEmitter<EventServerEvents> {
   /** Set by close(): the connections it ends are not "every tracer has finished". */
   private closing = false;
 
-  constructor(private readonly limits: EventServerLimits = defaultEventServerLimits) {
+  readonly transport: EventTransport;
+  private readonly keepsStacks: boolean;
+
+  constructor(
+    private readonly limits: EventServerLimits = defaultEventServerLimits,
+    options: EventServerOptions = {},
+  ) {
     super();
+    this.transport = options.transport ?? (process.platform === 'win32' ? 'tcp' : 'unix');
+    this.keepsStacks = options.stacks ?? process.platform !== 'win32';
     this.server = net.createServer((socket) => this.accept(socket));
     this.server.maxConnections = limits.maxConnections;
   }
@@ -152,19 +176,24 @@ export class EventServer extends EventEmitter<EventServerEvents> {
   }
 
   async listen(): Promise<void> {
-    if (process.platform === 'win32') {
+    if (this.keepsStacks || this.transport === 'unix') {
+      // Unix socket paths are limited to about 100 bytes, so a long TMPDIR falls back to /tmp.
+      const base = os.tmpdir().length <= 60 ? os.tmpdir() : '/tmp';
+      this.folder = fs.mkdtempSync(path.join(base, 'proclens-'));
+      fs.chmodSync(this.folder, 0o700);
+    }
+    if (this.keepsStacks) {
+      this.stacks = makeStacksFolder() ?? path.join(this.folder!, 'stacks');
+      fs.mkdirSync(this.stacks, { recursive: true, mode: 0o700 });
+    }
+    if (this.transport === 'tcp') {
+      // Loopback only: nothing off this machine can connect.
       await this.listenOn({ host: '127.0.0.1', port: 0 });
       const { port } = this.server.address() as net.AddressInfo;
       this.addressText = `tcp:127.0.0.1:${port}`;
       return;
     }
-    // Unix socket paths are limited to about 100 bytes, so a long TMPDIR falls back to /tmp.
-    const base = os.tmpdir().length <= 60 ? os.tmpdir() : '/tmp';
-    this.folder = fs.mkdtempSync(path.join(base, 'proclens-'));
-    fs.chmodSync(this.folder, 0o700);
-    this.stacks = makeStacksFolder() ?? path.join(this.folder, 'stacks');
-    fs.mkdirSync(this.stacks, { recursive: true, mode: 0o700 });
-    const socketPath = path.join(this.folder, 'events.sock');
+    const socketPath = path.join(this.folder!, 'events.sock');
     await this.listenOn({ path: socketPath });
     this.addressText = `unix:${socketPath}`;
   }

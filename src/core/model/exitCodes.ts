@@ -12,9 +12,24 @@ export function signalNumber(name: string): number | undefined {
   return (constants.signals as Record<string, number>)[name];
 }
 
-/** Python's convention, as in `Process.exitcode`: −N means "ended by signal N". */
-export function signalOfExitCode(code: number | null | undefined): string | undefined {
-  return code !== null && code !== undefined && code < 0 ? signalName(-code) : undefined;
+/**
+ * What the model may conclude from an exit code depends on the OS the program ran on:
+ * POSIX has signals and zombies; Windows has neither (a process is ended with
+ * TerminateProcess, which sets the exit code the caller chose, and a process that has
+ * ended is gone from every listing). Decided at the edge, from process.platform.
+ */
+export type OsFamily = 'posix' | 'windows';
+
+export const osFamily = (platform: NodeJS.Platform): OsFamily => (platform === 'win32' ? 'windows' : 'posix');
+
+/**
+ * Python's convention, as in `Process.exitcode`: −N means "ended by signal N". On Windows
+ * no signal ends a process: multiprocessing reports its own terminate() as −15 (its
+ * TerminateProcess code 0x10000, see multiprocessing/popen_spawn_win32.py), but nothing
+ * was signalled, so no signal is named.
+ */
+export function signalOfExitCode(code: number | null | undefined, os: OsFamily = 'posix'): string | undefined {
+  return os === 'posix' && code !== null && code !== undefined && code < 0 ? signalName(-code) : undefined;
 }
 
 /**

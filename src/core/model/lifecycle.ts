@@ -18,13 +18,17 @@ export function codeReturned(store: ModelStore, record: ProcessRecord, code: num
     record.state = 'exiting';
     record.joiningPid = undefined;
   } else {
-    lateExitCode(record, code, false);
+    lateExitCode(store, record, code, false);
   }
   store.touch(record);
 }
 
 /** The OS shows it as a zombie: ended, its exit status waiting for the parent. */
 export function becameZombie(store: ModelStore, record: ProcessRecord, exitCode: number | null, at: number): void {
+  if (store.os === 'windows') {
+    // No process is ever a zombie there (no lister reports one): whatever said it ended, it has.
+    return ended(store, record, exitCode, record.endedAt ?? at, exitCode !== null);
+  }
   record.state = 'zombie';
   record.joiningPid = undefined;
   record.endedAt ??= at;
@@ -33,7 +37,7 @@ export function becameZombie(store: ModelStore, record: ProcessRecord, exitCode:
   // The OS's wait status is the truth; without it, what the process reported is the best evidence.
   record.exitCodeSettled ||= exitCode !== null;
   record.exitCode = exitCode ?? record.exitCode ?? reportedCode(record);
-  record.signal = signalOfExitCode(record.exitCode);
+  record.signal = signalOfExitCode(record.exitCode, store.os);
   store.touch(record);
   parentEnded(store, record);
 }
@@ -51,7 +55,7 @@ export function ended(store: ModelStore, record: ProcessRecord, exitCode: number
   } else {
     record.exitCode = known;
   }
-  record.signal = signalOfExitCode(record.exitCode);
+  record.signal = signalOfExitCode(record.exitCode, store.os);
   record.endedAt = endedAt;
   threadsEnded(record, endedAt);
   tasksEnded(record, endedAt);
@@ -67,10 +71,11 @@ export function ended(store: ModelStore, record: ProcessRecord, exitCode: number
  * The OS no longer shows the process. A multiprocessing child whose Python
  * parent is alive stays a zombie until that parent collects it (join or
  * is_alive): under forkserver the OS reaps it early, but Python has not.
+ * Windows has no zombies: a process gone from its listing has ended.
  */
 export function gone(store: ModelStore, record: ProcessRecord, now: number): void {
   const parent = store.get(record.parentKey);
-  const awaitedByPython = record.kind === 'mp-child' && parent !== undefined && isAlive(parent);
+  const awaitedByPython = store.os === 'posix' && record.kind === 'mp-child' && parent !== undefined && isAlive(parent);
   if (awaitedByPython && record.state !== 'zombie') {
     becameZombie(store, record, null, now);
   } else if (!awaitedByPython) {
@@ -83,13 +88,13 @@ export function gone(store: ModelStore, record: ProcessRecord, now: number): voi
  * code; one that `settles` (the parent's reaping) also replaces a code taken
  * from the process's own report, which a signal may have overtaken.
  */
-export function lateExitCode(record: ProcessRecord, code: number | null, settles: boolean): void {
+export function lateExitCode(store: ModelStore, record: ProcessRecord, code: number | null, settles: boolean): void {
   if (code === null || record.exitCodeSettled) {
     return;
   }
   if (record.exitCode === null || record.exitCode === undefined || settles) {
     record.exitCode = code;
-    record.signal = signalOfExitCode(code);
+    record.signal = signalOfExitCode(code, store.os);
     record.exitCodeSettled = settles;
   }
 }

@@ -16,6 +16,16 @@ import { ProcessRecord, RunRecord } from './processRecord';
  */
 export const START_TIME_SLACK_MS = 1000;
 
+/**
+ * START_TIME_SLACK_MS, widened by how early the run's lister may read a start time: ps
+ * prints whole seconds, and on Linux adds them to a boot time in whole seconds, so its
+ * start times may read up to 2 s early. Only where an OS start time earlier than a tracer
+ * time would count as evidence of another process does this matter.
+ */
+export function startTimeSlackMs(run: Pick<RunRecord, 'lister'> | undefined): number {
+  return START_TIME_SLACK_MS + (run?.lister?.capabilities.startTimeEarlyMs ?? 0);
+}
+
 /** Started no earlier than the run's program (when both start times are known). */
 export function startedWithinRun(snapshot: ProcessSnapshot, top: ProcessRecord | undefined): boolean {
   if (snapshot.startTime === undefined || top?.osStartTime === undefined) {

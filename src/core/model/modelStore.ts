@@ -1,4 +1,5 @@
 import { ChangeBatch } from './changeBatch';
+import { OsFamily } from './exitCodes';
 import { START_TIME_SLACK_MS } from './membership';
 import { PoolRecord, ProcessKind, ProcessRecord, RunRecord } from './processRecord';
 
@@ -27,6 +28,8 @@ export class ModelStore {
     readonly changes: ChangeBatch,
     readonly now: () => number,
     private readonly exitedLimit: number,
+    /** The OS the run's programs run on: what an exit code or a vanished process means. */
+    readonly os: OsFamily = 'posix',
   ) {}
 
   runs(): RunRecord[] {
@@ -83,12 +86,12 @@ export class ModelStore {
    * before it, the one that began first. A later one would be a newcomer that
    * reused the pid.
    */
-  findStartedSince(runId: string, pid: number, time: number): ProcessRecord | undefined {
+  findStartedSince(runId: string, pid: number, time: number, slackMs = START_TIME_SLACK_MS): ProcessRecord | undefined {
     let found: ProcessRecord | undefined;
     const start = (record: ProcessRecord) => record.osStartTime ?? record.startedAt ?? Infinity;
     for (const record of this.byRun.get(runId) ?? []) {
       const endedBefore = record.endedAt !== undefined && record.endedAt < time;
-      if (record.pid === pid && start(record) >= time - START_TIME_SLACK_MS && !endedBefore && (!found || start(record) < start(found))) {
+      if (record.pid === pid && start(record) >= time - slackMs && !endedBefore && (!found || start(record) < start(found))) {
         found = record;
       }
     }

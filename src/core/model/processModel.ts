@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { TracerEvent } from '../protocol/tracerEvents';
 import { ProcessSnapshot } from '../scan/processSnapshot';
 import { ChangeBatch, ModelChange } from './changeBatch';
-import { signalOfExitCode } from './exitCodes';
+import { OsFamily, signalOfExitCode } from './exitCodes';
 import { ended } from './lifecycle';
 import { couldBe, isRunMember } from './membership';
 import { ModelStore } from './modelStore';
@@ -29,6 +29,8 @@ export interface ProcessModelOptions {
   readonly now?: () => number;
   /** How many exited records are kept in all; the oldest beyond it are forgotten. */
   readonly exitedLimit?: number;
+  /** The OS the programs run on (default POSIX): Windows has no signals and no zombies. */
+  readonly os?: OsFamily;
 }
 
 /** Enough for the lesson's servers to show a long history, small enough to stay a few MB. */
@@ -51,7 +53,12 @@ export class ProcessModel extends EventEmitter<ProcessModelEvents> {
     super();
     this.now = options.now ?? Date.now;
     this.changes = new ChangeBatch(options.batchMs ?? 5, (change) => this.emit('change', change));
-    this.store = new ModelStore(this.changes, this.now, options.exitedLimit ?? DEFAULT_EXITED_LIMIT);
+    this.store = new ModelStore(this.changes, this.now, options.exitedLimit ?? DEFAULT_EXITED_LIMIT, options.os ?? 'posix');
+  }
+
+  /** The OS the programs run on: what an exit code means (see describeExitCode). */
+  get os(): OsFamily {
+    return this.store.os;
   }
 
   runs(): RunRecord[] {
@@ -115,7 +122,7 @@ export class ProcessModel extends EventEmitter<ProcessModelEvents> {
   programExited(runId: string, exitCode: number | null): void {
     const run = this.requireRun(runId);
     run.exitCode = exitCode;
-    run.signal = signalOfExitCode(exitCode);
+    run.signal = signalOfExitCode(exitCode, this.os);
     this.store.touchRun(run);
     const top = this.store.get(run.topKey);
     if (top && exitCode !== null) {

@@ -1,4 +1,5 @@
 import { PoolKind, SourceSite, TargetSite, WaitKind } from '../protocol/tracerEvents';
+import type { ListerCapabilities } from '../scan/processSnapshot';
 
 /**
  * `running`: alive. `joining`: alive and blocked in `join()` on a child.
@@ -199,6 +200,12 @@ export interface ProcessRecord {
    * a parent's report is stamped before the fork, which can come seconds later.
    */
   existedBy?: number;
+  /**
+   * Set while `startedAt` is the OS's start time from a lister that reads it a second or
+   * more coarsely (ps): how much earlier than the true start it may be. The tracer's time
+   * replaces it as soon as it reports the start.
+   */
+  startedAtEarlyMs?: number;
   endedAt?: number;
   /** When its parent collected the exit code (join, is_alive, waitpid), as far as the tracer saw. */
   reapedAt?: number;
@@ -279,6 +286,14 @@ export interface RunRecord {
   adopted?: boolean;
   /** Adopted at the person's request though ProcLens did not start it (Follow a Running Process): never stopped without asking. */
   attached?: boolean;
+  /** How the OS was listed for it: what that lister cannot see is said in the run's hover and the CLI's JSON. */
+  lister?: RunLister;
+}
+
+/** The lister that scanned a run, and what it can see. */
+export interface RunLister {
+  readonly description: string;
+  readonly capabilities: ListerCapabilities;
 }
 
 /** The process still runs (an `exiting` one too: it can still be signalled and still hold resources). */

@@ -133,6 +133,10 @@ function updateFromScan(context: ScanContext, run: RunRecord, snapshot: ProcessS
   }
   if (!record) {
     record = store.create(run.id, snapshot.pid, 'native', snapshot.name, snapshot.ppid, snapshot.startTime);
+    const early = run.lister?.capabilities.startTimeEarlyMs;
+    if (snapshot.startTime !== undefined && early !== undefined && early >= 1000) {
+      record.startedAtEarlyMs = early;
+    }
     confirm(store, record, snapshot);
     context.readCommandLine(record);
   }

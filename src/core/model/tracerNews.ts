@@ -1,5 +1,6 @@
 import { TracerEvent } from '../protocol/tracerEvents';
 import { becameZombie, codeReturned, ended, gone, lateExitCode } from './lifecycle';
+import { startTimeSlackMs } from './membership';
 import { ModelStore } from './modelStore';
 import { commandName, helperRole, pythonProgramName } from './processNames';
 import { isAlive, ProcessKind, ProcessRecord, RunRecord } from './processRecord';
@@ -28,8 +29,9 @@ export function applyTracerEvent(context: TracerContext, run: RunRecord, event: 
       return onStart(context, run, event);
     case 'boot': {
       const child = beginning(context, run, event.pid, 'mp-child', event.name, event.time, event.ppid);
-      if (!child.traced) {
+      if (!child.traced || child.startedAtEarlyMs !== undefined) {
         child.startedAt = event.time;
+        child.startedAtEarlyMs = undefined;
       }
       becomeMultiprocessingChild(child, event.name, event.daemon);
       return store.touch(child);
@@ -109,15 +111,16 @@ export function applyTracerEvent(context: TracerContext, run: RunRecord, event: 
       if (child && child.kind === 'mp-child' && child.parentPid !== undefined && child.parentPid !== event.pid) {
         return reapedByForkServer(store, child, event.code, event.time);
       }
+      const code = child ? collectedCode(child, event.code) : event.code;
       if (child?.state === 'exited') {
         child.reapedAt ??= event.time;
-        lateExitCode(child, event.code, true);
+        lateExitCode(store, child, code, true);
         return store.touch(child);
       }
       if (child) {
         // Reaped: the process is gone for good, whatever state the model had it in.
         child.reapedAt = event.time;
-        ended(store, child, event.code, child.endedAt ?? event.time, true);
+        ended(store, child, code, child.endedAt ?? event.time, true);
       }
       return;
     }
@@ -129,6 +132,11 @@ function onHello(context: TracerContext, run: RunRecord, event: EventOf<'hello'>
   record.python = true;
   record.traced = true;
   record.pythonVersion = event.pythonVersion;
+  if (record.startedAtEarlyMs !== undefined) {
+    // Its tracer started with it: a few milliseconds late, where ps's second may be two early.
+    record.startedAt = event.time;
+    record.startedAtEarlyMs = undefined;
+  }
   if (event.stackSignal !== undefined) {
     record.stackSignal = event.stackSignal;
   }
@@ -192,6 +200,17 @@ function reapedRecord(store: ModelStore, run: RunRecord, event: EventOf<'reaped'
   return osParents.length === 0 || osParents.includes(event.pid) ? child : undefined;
 }
 
+/**
+ * The code a Python parent collected. Under forkserver it asks the fork server, and when it
+ * cannot read the answer (the fork server was killed first: Stop Run ends every process at
+ * once) multiprocessing makes up 255 (multiprocessing/popen_forkserver.py, Popen.poll). So
+ * 255 is believed only when the process itself reported it; otherwise the code stays what
+ * the fork server or the OS said, or unknown.
+ */
+function collectedCode(child: ProcessRecord, code: number | null): number | null {
+  return code === 255 && child.startMethod === 'forkserver' && child.reportedExitCode !== 255 ? null : code;
+}
+
 /** Draws `child` under the process that started it, as that process itself reported. */
 function adopt(store: ModelStore, child: ProcessRecord, parentPid: number, time: number): void {
   child.parentPid = parentPid;
@@ -209,7 +228,7 @@ function adopt(store: ModelStore, child: ProcessRecord, parentPid: number, time:
  */
 function reapedByForkServer(store: ModelStore, child: ProcessRecord, code: number | null, time: number): void {
   if (child.state === 'exited') {
-    lateExitCode(child, code, true);
+    lateExitCode(store, child, code, true);
     return store.touch(child);
   }
   const parent = store.findUnexited(child.runId, child.parentPid!);
@@ -236,8 +255,9 @@ function onStart(context: TracerContext, run: RunRecord, event: EventOf<'start'>
   child.target = event.target ?? child.target;
   child.startSite = event.site ?? child.startSite;
   child.poolId = event.pool ?? child.poolId;
-  // The tracer's clock is finer than the scan's start time (clock ticks): prefer it.
-  child.startedAt = seenByScanOnly ? event.time : Math.min(child.startedAt ?? event.time, event.time);
+  // The tracer's clock is finer than the scan's start time (clock ticks, or whole seconds from ps): prefer it.
+  child.startedAt = seenByScanOnly || child.startedAtEarlyMs !== undefined ? event.time : Math.min(child.startedAt ?? event.time, event.time);
+  child.startedAtEarlyMs = undefined;
   store.touch(child);
 }
 
@@ -321,7 +341,7 @@ function beginning(
  * however long after that stamp it was forked and whichever source told of it first.
  */
 function createdSince(store: ModelStore, run: RunRecord, pid: number, time: number): ProcessRecord | undefined {
-  const found = store.findStartedSince(run.id, pid, time);
+  const found = store.findStartedSince(run.id, pid, time, startTimeSlackMs(run));
   const newest = store.find(run.id, pid);
   if (!found && newest && isAlive(newest)) {
     // The parent says it created this pid, but the record is of a process that began before

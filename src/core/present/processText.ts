@@ -1,4 +1,5 @@
 import { ProcessRecord, RunRecord } from '../model/processRecord';
+import { exitCodeName } from './exitCodeText';
 import { currentWait } from '../model/threadsAndWaits';
 import { workerTaskText } from './poolText';
 import { waitWithDuration } from './waitText';
@@ -40,13 +41,17 @@ export function stateText(record: ProcessRecord, joiningName: string | undefined
     case 'zombie':
       return zombieText(record.kind, t);
     case 'exited':
-      if (record.exitCode === null || record.exitCode === undefined) {
-        return t('exited');
-      }
-      return record.signal
-        ? t('exited {0} ({1})', formatExitCode(record.exitCode), record.signal)
-        : t('exited {0}', formatExitCode(record.exitCode));
+      return exitedText(record.exitCode, record.signal, t);
   }
+}
+
+/** `exited`, `exited 0`, `exited −15 (SIGTERM)`, `exited 3221225786 (STATUS_CONTROL_C_EXIT)`. */
+function exitedText(code: number | null | undefined, signal: string | undefined, t: Translate): string {
+  if (code === null || code === undefined) {
+    return t('exited');
+  }
+  const name = signal ?? exitCodeName(code);
+  return name ? t('exited {0} ({1})', formatExitCode(code), name) : t('exited {0}', formatExitCode(code));
 }
 
 /**
@@ -80,7 +85,7 @@ export function processDescription(
     parts.push(task);
   }
   if (record.state === 'exited' && !record.signal && record.startedAt && record.endedAt) {
-    parts.push(formatDuration(record.endedAt - record.startedAt));
+    parts.push(lifetimeText(record, record.endedAt)!);
   }
   if (record.daemon) {
     parts.push(t('daemon'));
@@ -105,7 +110,23 @@ export function runStateText(run: RunRecord, t: Translate = plainText): string {
   if (run.exitCode === null || run.exitCode === undefined) {
     return t('finished');
   }
-  return run.signal
-    ? t('exited {0} ({1})', formatExitCode(run.exitCode), run.signal)
-    : t('exited {0}', formatExitCode(run.exitCode));
+  return exitedText(run.exitCode, run.signal, t);
+}
+
+/** `22:36:20`, or with `(to the second, from ps)` when the OS's coarse start time is all there is. */
+export function startedText(record: Pick<ProcessRecord, 'startedAt' | 'startedAtEarlyMs'>, t: Translate = plainText): string | undefined {
+  if (record.startedAt === undefined) {
+    return undefined;
+  }
+  const time = new Date(record.startedAt).toLocaleTimeString();
+  return record.startedAtEarlyMs !== undefined ? t('{0} (to the second, from ps)', time) : time;
+}
+
+/** How long it has lived: `2.0 s`, or `≤ 3.4 s` when its start time may read early. */
+export function lifetimeText(record: Pick<ProcessRecord, 'startedAt' | 'startedAtEarlyMs' | 'endedAt'>, now: number): string | undefined {
+  if (record.startedAt === undefined) {
+    return undefined;
+  }
+  const lifetime = formatDuration(Math.max(0, (record.endedAt ?? now) - record.startedAt));
+  return record.startedAtEarlyMs !== undefined ? `\u2264 ${lifetime}` : lifetime;
 }

@@ -4,8 +4,12 @@ import { PsListLister } from './psListLister';
 
 export type ListerName = 'proc' | 'ps-list';
 
-/** The platform is decided here, once: /proc on Linux (measured faster, see docs/benchmarks.md), ps-list elsewhere. */
-export function chooseLister(preferred?: ListerName, platform = process.platform): ProcessLister {
+/**
+ * The platform is decided here, once, by the caller (the composition root passes
+ * process.platform): /proc on Linux (measured faster, see docs/benchmarks.md), ps-list
+ * elsewhere; ps-list on Linux too when asked for, which is how its paths are tested.
+ */
+export function chooseLister(preferred: ListerName | undefined, platform: NodeJS.Platform): ProcessLister {
   const name = preferred ?? (platform === 'linux' ? 'proc' : 'ps-list');
-  return name === 'proc' ? new LinuxProcLister() : new PsListLister();
+  return name === 'proc' ? new LinuxProcLister() : new PsListLister(undefined, platform === 'win32' ? 'windows' : 'ps');
 }

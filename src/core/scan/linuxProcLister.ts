@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import { IncrementalScan } from './incrementalScan';
-import { ProcessLister, ProcessSnapshot } from './processSnapshot';
+import { ListerCapabilities, ProcessLister, ProcessSnapshot } from './processSnapshot';
 import { CLOCK_TICKS_PER_SECOND, pageSizeFrom, parseBootTime, parseCmdline, parseProcStat, parseUptime, ProcStat } from './procStat';
 
 /**
@@ -20,7 +20,8 @@ const BATCH = 128;
  */
 export class LinuxProcLister implements ProcessLister {
   readonly description = 'Linux /proc';
-  readonly seesZombies = true;
+  /** Start times are whole clock ticks after a boot time read to the hundredth of a second. */
+  readonly capabilities: ListerCapabilities = { zombies: 'exit-status', sessions: true, startTimeEarlyMs: 20, commandLines: 'exact' };
   private readonly bootTimeMs: number;
   private readonly pageBytes: number;
 

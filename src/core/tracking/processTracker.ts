@@ -1,11 +1,13 @@
 import { EventEmitter } from 'node:events';
-import { EventServer } from '../events/eventServer';
+import { EventServer, EventTransport } from '../events/eventServer';
 import { LaunchedProgram, LaunchError } from '../launch/launchedProgram';
 import { PipedProgram } from '../launch/pipedProgram';
 import { TerminalProgram } from '../launch/terminalProgram';
 import { tracerEnvironment } from '../launch/tracerEnvironment';
+import { osFamily } from '../model/exitCodes';
 import { ProcessModel } from '../model/processModel';
-import { isAlive, ProcessRecord, RunRecord } from '../model/processRecord';
+import { isAlive, ProcessRecord, RunLister, RunRecord } from '../model/processRecord';
+import { TracerEvent } from '../protocol/tracerEvents';
 import { chooseLister } from '../scan/chooseLister';
 import { ProcessLister } from '../scan/processSnapshot';
 
@@ -14,7 +16,18 @@ export interface TrackerOptions {
   readonly tracerDirectory: string;
   /** The terminal launcher script (launcher/run_in_terminal.py), for runs asked for in a terminal. */
   readonly terminalLauncher?: string;
+  /**
+   * The OS the programs run on; the composition root passes process.platform (the default).
+   * It decides the default lister and transport, and what the model may conclude from what
+   * it sees: Windows has no signals and no zombies.
+   */
+  readonly platform?: NodeJS.Platform;
   readonly lister?: ProcessLister;
+  /**
+   * How the tracers connect: a Unix socket, or loopback TCP with the token. By default TCP
+   * on Windows only, where Python has no AF_UNIX; a test forces it elsewhere.
+   */
+  readonly transport?: EventTransport;
   /** How often the OS is scanned while a run is live. */
   readonly scanIntervalMs?: number;
   readonly batchMs?: number;
@@ -92,6 +105,7 @@ interface LiveRun {
 export class ProcessTracker extends EventEmitter<TrackerEvents> {
   readonly model: ProcessModel;
   readonly lister: ProcessLister;
+  readonly platform: NodeJS.Platform;
   scanIntervalMs: number;
   private readonly live = new Map<string, LiveRun>();
   private scanTimer: NodeJS.Timeout | undefined;
@@ -104,11 +118,13 @@ export class ProcessTracker extends EventEmitter<TrackerEvents> {
 
   constructor(private readonly options: TrackerOptions) {
     super();
-    this.lister = options.lister ?? chooseLister();
+    this.platform = options.platform ?? process.platform;
+    this.lister = options.lister ?? chooseLister(undefined, this.platform);
     this.scanIntervalMs = options.scanIntervalMs ?? 500;
     this.model = new ProcessModel({
       batchMs: options.batchMs,
       exitedLimit: options.exitedLimit,
+      os: osFamily(this.platform),
       snapshot: (pid) => this.lister.snapshot(pid),
       commandLine: (pid) => this.lister.commandLine(pid),
     });
@@ -121,17 +137,22 @@ export class ProcessTracker extends EventEmitter<TrackerEvents> {
   async start(options: RunOptions): Promise<LaunchedRun> {
     const id = this.newRunId();
     const cwd = options.cwd ?? process.cwd();
-    const record: RunRecord = { id, command: [...options.command], cwd, startedAt: Date.now(), state: 'live' };
-    const events = new EventServer();
+    const record: RunRecord = { id, command: [...options.command], cwd, startedAt: Date.now(), state: 'live', lister: this.runLister() };
+    const windows = this.platform === 'win32';
+    const events = new EventServer(undefined, { transport: this.options.transport ?? (windows ? 'tcp' : 'unix'), stacks: !windows });
     await events.listen();
-    events.on('event', (event) => {
+    // Until the program's record exists (the OS is read for it first, which takes a while with
+    // ps), its processes' news waits: its hello would otherwise make a second record of it.
+    let early: TracerEvent[] | undefined = [];
+    const apply = (event: TracerEvent) => {
       this.model.applyTracerEvent(id, event);
       this.wakeUp();
       if (event.kind === 'exit') {
         // The child's code is done; only the OS can say when the process has ended: look soon.
         this.scanSoon();
       }
-    });
+    };
+    events.on('event', (event) => (early ? early.push(event) : apply(event)));
     events.on('dropped', (reason) => this.emit('log', 'warn', `${id}: dropped a tracer line (${reason})`));
     this.model.addRun(record);
     let program: LaunchedProgram;
@@ -158,15 +179,25 @@ export class ProcessTracker extends EventEmitter<TrackerEvents> {
     }
     // Read at once: until it is told it was identified, nothing reaps the program, so the pid is surely its.
     this.model.programStarted(id, program.pid, options.command, await this.lister.snapshot(program.pid), program.sessionLeader);
+    const waiting = early;
+    early = undefined;
+    waiting.forEach(apply);
     program.identified();
     this.emit('log', 'info', `${id}: started PID ${program.pid}: ${options.command.join(' ')}`);
     const run = this.follow(record, program, events) as LaunchedRun;
-    program.on('exit', (code) => {
+    const onExit = (code: number | null) => {
       this.model.programExited(id, code);
       this.emit('log', 'info', `${id}: PID ${program.pid} exited with ${code}`);
       // scan() settles the run only when no tracer connection is open and the OS shows none of it.
       this.scanSettling(id);
-    });
+    };
+    // A program started with pipes is reaped by Node as soon as it exits, which can be while the
+    // OS is still being read for it above (a ps listing takes a while): its exit is not missed.
+    if (program.exited !== undefined) {
+      onExit(program.exited);
+    } else {
+      program.on('exit', onExit);
+    }
     // Each connection closes after its process's last line: when the last one closes after the
     // program's exit, nothing is left to wait for but what the OS shows.
     events.on('idle', () => {
@@ -197,6 +228,7 @@ export class ProcessTracker extends EventEmitter<TrackerEvents> {
       state: 'live',
       adopted: true,
       attached: options.attached,
+      lister: this.runLister(),
     };
     this.model.addRun(record);
     // Its session still counts only if the program is still in it (it may have left by setsid()).
@@ -254,7 +286,7 @@ export class ProcessTracker extends EventEmitter<TrackerEvents> {
     const { takeStacks } = require('../stacks/stackRequest') as typeof import('../stacks/stackRequest');
     const { handlesSignal, workingFolder } = require('../scan/procStatus') as typeof import('../scan/procStatus');
     // Only Linux shows which signals a process handles; elsewhere nothing is asked (never act on a guess).
-    const linux = process.platform === 'linux';
+    const linux = this.platform === 'linux';
     const dumps = await takeStacks(records, {
       folder,
       identify: (p) => this.lister.identify(p),
@@ -285,6 +317,10 @@ export class ProcessTracker extends EventEmitter<TrackerEvents> {
         void this.scanNow();
       }
     });
+  }
+
+  private runLister(): RunLister {
+    return { description: this.lister.description, capabilities: this.lister.capabilities };
   }
 
   private newRunId(): string {

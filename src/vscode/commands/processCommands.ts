@@ -47,6 +47,16 @@ export function registerProcessCommands(model: ProcessModel, control: ProcessCon
       if (answer !== send) {
         return undefined;
       }
+    } else if (model.os === 'windows' && settings.confirmKill) {
+      // Windows has no signals: Terminate and Kill are both TerminateProcess, which ends it at once.
+      const button = which === 'SIGKILL' ? t('Kill') : t('Terminate');
+      const question =
+        which === 'SIGKILL'
+          ? t('Kill {0} (PID {1})? On Windows this ends it at once (TerminateProcess): it gets no chance to clean up, and exits with code 1.', record.name, record.pid)
+          : t('Terminate {0} (PID {1})? On Windows this ends it at once (TerminateProcess), as Kill does: it gets no chance to clean up, and exits with code 1.', record.name, record.pid);
+      if ((await ask(question, button)) !== button) {
+        return undefined;
+      }
     } else if (which === 'SIGKILL' && settings.confirmKill) {
       const kill = t('Kill');
       const answer = await ask(t('Kill {0} (PID {1})? SIGKILL cannot be caught: it gets no chance to clean up.', record.name, record.pid), kill);
@@ -79,7 +89,7 @@ export function registerProcessCommands(model: ProcessModel, control: ProcessCon
       result.outcome === 'exited'
         ? result.exitCode === null
           ? t('{0} (PID {1}) exited; its exit code is unknown', record.name, record.pid)
-          : t('{0} (PID {1}) exited with code {2}', record.name, record.pid, formatExitCode(result.exitCode) + (result.signal ? ` (${result.signal})` : ` (${describeExitCode(result.exitCode, t)})`))
+          : t('{0} (PID {1}) exited with code {2}', record.name, record.pid, formatExitCode(result.exitCode) + (result.signal ? ` (${result.signal})` : ` (${describeExitCode(result.exitCode, t, model.os)})`))
         : result.outcome === 'timeout'
           ? t('{0} (PID {1}) is still alive after {2}', record.name, record.pid, formatDuration((timeoutSeconds ?? 0) * 1000))
           : t('Stopped waiting for {0} (PID {1})', record.name, record.pid);

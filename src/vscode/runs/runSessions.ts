@@ -130,7 +130,7 @@ export class RunSessions implements vscode.Disposable {
       pty.notice(
         code === null
           ? vscode.l10n.t('[ProcLens] {0} ended; its exit code is unknown (its terminal was lost)', request.label)
-          : vscode.l10n.t('[ProcLens] {0} exited with code {1}: {2}', request.label, formatExitCode(code), describeExitCode(code, vscode.l10n.t)),
+          : vscode.l10n.t('[ProcLens] {0} exited with code {1}: {2}', request.label, formatExitCode(code), describeExitCode(code, vscode.l10n.t, this.tracker.model.os)),
       );
     });
     void run.finished.then(() => {

@@ -1,10 +1,12 @@
 import * as vscode from 'vscode';
 import { Diagnosis } from '../../core/diagnosis/deadlocks';
-import { describeExitCode } from '../../core/present/exitCodeText';
-import { isAlive, isConfirmed, PoolRecord, ProcessRecord, RunRecord } from '../../core/model/processRecord';
+import { OsFamily } from '../../core/model/exitCodes';
+import { describeExitCode, signalRequestText } from '../../core/present/exitCodeText';
+import { listerLimits } from '../../core/present/listerText';
+import { isAlive, isConfirmed, PoolRecord, ProcessRecord, RunLister, RunRecord } from '../../core/model/processRecord';
 import { currentWait, liveThreads } from '../../core/model/threadsAndWaits';
 import { helperPurpose } from '../../core/present/poolText';
-import { formatDuration, formatExitCode, processDescription, runStateText } from '../../core/present/processText';
+import { formatExitCode, lifetimeText, processDescription, runStateText, startedText } from '../../core/present/processText';
 import { diagnosisText, NameOf, waitText } from '../../core/present/waitText';
 import type { PythonSource } from '../python/pythonInterpreter';
 import { RunRequest } from '../runs/runSessions';
@@ -81,10 +83,14 @@ export interface TooltipContext {
   readonly nameOf: NameOf;
   /** For a pool's worker: its pool, and the process that created it. */
   readonly pool?: { readonly record: PoolRecord; readonly creator: ProcessRecord | undefined };
+  /** The OS the run's programs run on: what an exit code or a signal means there. */
+  readonly os: OsFamily;
+  /** The lister its run was scanned with: what it cannot see is said where it matters. */
+  readonly lister?: RunLister;
 }
 
 /** Every field, for the hover: resolved only when a person hovers, so it costs nothing per update. */
-export function processTooltip(record: ProcessRecord, { parent, now, diagnoses, nameOf, pool }: TooltipContext): vscode.MarkdownString {
+export function processTooltip(record: ProcessRecord, { parent, now, diagnoses, nameOf, pool, os, lister }: TooltipContext): vscode.MarkdownString {
   const wait = currentWait(record);
   const joinedAt = record.state === 'joining' ? record.joins.at(-1)?.enteredAt : undefined;
   const sinceThen = (time: number | undefined) => (time !== undefined ? since(time, now) : undefined);
@@ -107,10 +113,10 @@ export function processTooltip(record: ProcessRecord, { parent, now, diagnoses, 
     ...workerDetails(record, pool?.record, pool?.creator, now, t),
     [t('Command line'), record.commandLine?.join(' ')],
     [t('Python'), record.pythonVersion],
-    [t('Started'), record.startedAt ? new Date(record.startedAt).toLocaleTimeString() : undefined],
-    [t('Lifetime'), record.startedAt ? formatDuration((record.endedAt ?? Date.now()) - record.startedAt) : undefined],
-    [t('Exit code'), exitCodeText(record)],
-    [t('Signals asked for'), record.signalsRequested.length ? record.signalsRequested.map((s) => `${s.signal} ${t('by')} ${s.by === 0 ? 'ProcLens' : `PID ${s.by}`}`).join(', ') : undefined],
+    [t('Started'), startedText(record, t)],
+    [t('Lifetime'), lifetimeText(record, now)],
+    [t('Exit code'), exitCodeText(record, os)],
+    [t('Signals asked for'), record.signalsRequested.length ? record.signalsRequested.map((s) => `${signalRequestText(s.signal, t, os)} ${t('by')} ${s.by === 0 ? 'ProcLens' : `PID ${s.by}`}`).join(', ') : undefined],
     [t('CPU'), record.cpuPercent !== undefined ? `${record.cpuPercent.toFixed(1)} %` : undefined],
     [t('Memory'), record.rssBytes !== undefined ? `${(record.rssBytes / 1048576).toFixed(1)} MiB` : undefined],
     [t('Orphan'), record.orphan ? t('its parent ended first') : undefined],
@@ -120,7 +126,7 @@ export function processTooltip(record: ProcessRecord, { parent, now, diagnoses, 
     [t('Waiting since'), sinceThen(wait?.enteredAt)],
     [t('Called at'), shortSite(wait?.site)],
     [t('Threads'), threadsText(record)],
-    [t('Not confirmed'), isAlive(record) && !isConfirmed(record) ? t('the OS has not shown it inside this run yet: ProcLens will not signal it') : undefined],
+    [t('Not confirmed'), isAlive(record) && !isConfirmed(record) ? notConfirmedText(lister) : undefined],
   ];
   return table(
     record.name,
@@ -146,9 +152,16 @@ export function table(heading: string, rows: ReadonlyArray<readonly [string, str
   return markdown;
 }
 
-function exitCodeText(record: ProcessRecord): string | undefined {
+/** With no sessions to read, a process re-parented before any scan saw it is never shown inside the run. */
+function notConfirmedText(lister: RunLister | undefined): string {
+  return lister && !lister.capabilities.sessions
+    ? t('the OS has not shown it inside this run yet, and {0} reads no sessions: if its parent ended before a scan saw it, it never will. ProcLens will not signal it', lister.description)
+    : t('the OS has not shown it inside this run yet: ProcLens will not signal it');
+}
+
+function exitCodeText(record: ProcessRecord, os: OsFamily): string | undefined {
   if (record.exitCode !== undefined && record.exitCode !== null) {
-    return `${formatExitCode(record.exitCode)}: ${describeExitCode(record.exitCode, t)}`;
+    return `${formatExitCode(record.exitCode)}: ${describeExitCode(record.exitCode, t, os)}`;
   }
   // Ended, but neither its parent's wait nor the OS told how: say so rather than guess.
   return record.state === 'exited' || record.state === 'zombie' ? t('unknown: nothing that saw it end reported its status') : undefined;
@@ -178,8 +191,8 @@ function kindText(record: ProcessRecord): string {
 
 const escapeMarkdown = (text: string) => text.replace(/[|\\`*_{}[\]<>#]/g, (c) => `\\${c}`).replace(/\n/g, ' ');
 
-/** `request`: how the run was asked for (RunSessions.request), for its hover. */
-export function runTreeItem(run: RunRecord, label: string, request?: RunRequest): vscode.TreeItem {
+/** `os`: which OS the run ran on (its exit codes' meaning); `request`: how it was asked for (RunSessions.request), for its hover. */
+export function runTreeItem(run: RunRecord, label: string, os: OsFamily, request?: RunRequest): vscode.TreeItem {
   const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Expanded);
   item.id = run.id;
   item.description = `${new Date(run.startedAt).toLocaleTimeString()} · ${runStateText(run, t)}`;
@@ -214,10 +227,17 @@ export function runTreeItem(run: RunRecord, label: string, request?: RunRequest)
     line(t('Variables added'), escapeMarkdown(added.join(', ')));
   }
   if (run.exitCode !== undefined && run.exitCode !== null) {
-    line(t('Exit code'), `${formatExitCode(run.exitCode)} (${escapeMarkdown(describeExitCode(run.exitCode, t))})`);
+    line(t('Exit code'), `${formatExitCode(run.exitCode)} (${escapeMarkdown(describeExitCode(run.exitCode, t, os))})`);
   }
   if (run.error) {
-    tooltip.appendMarkdown(escapeMarkdown(run.error));
+    tooltip.appendMarkdown(`${escapeMarkdown(run.error)}\n\n`);
+  }
+  if (run.lister) {
+    // What the OS view of this run could not see, said where the run is described, never left to look like a fact.
+    tooltip.appendMarkdown(`${t('Process list')}: ${escapeMarkdown(run.lister.description)}\n\n`);
+    for (const limit of listerLimits(run.lister, t)) {
+      tooltip.appendMarkdown(`- ${escapeMarkdown(limit)}\n`);
+    }
   }
   item.tooltip = tooltip;
   return item;

@@ -93,7 +93,7 @@ export class ProcessesView implements vscode.TreeDataProvider<ProcessesNode>, vs
 
   getTreeItem(node: ProcessesNode): vscode.TreeItem {
     if (isRun(node)) {
-      return runTreeItem(node, this.runs.label(node), this.runs.request(node.id));
+      return runTreeItem(node, this.runs.label(node), this.model.os, this.runs.request(node.id));
     }
     if (isPool(node)) {
       return poolTreeItem(node, this.poolRow(node));
@@ -128,6 +128,8 @@ export class ProcessesView implements vscode.TreeDataProvider<ProcessesNode>, vs
         diagnoses: this.diagnoses.of(node),
         nameOf: this.diagnoses.nameOf(node.runId),
         pool: pool && { record: pool, creator: this.creatorOf(pool) },
+        os: this.model.os,
+        lister: this.model.run(node.runId)?.lister,
       });
     } else if (node.row === 'thread') {
       item.tooltip = threadTooltip(node.thread);

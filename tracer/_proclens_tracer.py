@@ -2190,9 +2190,11 @@ def _patch_pools(module):
             return
         outcome = obj[2]
         _task_ended(worker, outcome[0], outcome[1])
-        if (worker.maxtasks is not None and worker.started >= worker.maxtasks) or not worker.reading.waiting():
-            # maxtasksperchild reached, the worker returns; or it will wait for its next task.
-            _report_idle(worker)
+        # Said before the result is written, always: once the parent has read its last result it may
+        # end the pool (terminate(), a `with` block) at once, and a worker still on its way to its
+        # next read would die with its task unsaid, shown lost. Folding the end into the next task's
+        # line when one waited lost it so on a busy machine.
+        _report_idle(worker)
 
     def setup(process):
         simple_queue = sys.modules["multiprocessing.queues"].SimpleQueue

@@ -95,10 +95,11 @@ export function removeScratch(file: string): void {
   fs.rmSync(path.dirname(file), { recursive: true, force: true });
 }
 
+/** The whole lines of a JSON-lines file; a last line still being written (no newline yet) is left for the next read. */
 export function readJsonLines(file: string): Array<Record<string, any>> {
-  return fs
-    .readFileSync(file, 'utf8')
-    .split('\n')
+  const lines = fs.readFileSync(file, 'utf8').split('\n');
+  return lines
+    .slice(0, -1)
     .filter(Boolean)
     .map((line) => JSON.parse(line));
 }

@@ -52,4 +52,21 @@ async function notifications(name, { waitFor, click } = {}) {
   return JSON.parse(fs.readFileSync(file, 'utf8'));
 }
 
-module.exports = { until, alive, screenshot, notifications };
+/**
+ * Stops each run still live, waits for it to finish with nothing of it left alive, then
+ * clears it (its terminal goes with it): what a test started is gone before the next.
+ */
+async function endRuns(model, runIds) {
+  const assert = require('assert');
+  const vscode = require('vscode');
+  for (const runId of runIds) {
+    if (model.run(runId).state === 'live') {
+      await vscode.commands.executeCommand('proclens.stopRun', model.run(runId));
+    }
+    await until(`run ${runId} to finish`, () => model.run(runId).state === 'finished', 15000);
+    assert.deepStrictEqual(model.processesOf(runId).map((p) => p.pid).filter(alive), [], 'nothing of the run is left');
+    await vscode.commands.executeCommand('proclens.clearExited', model.run(runId));
+  }
+}
+
+module.exports = { until, alive, screenshot, notifications, endRuns };

@@ -15,7 +15,7 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const vscode = require('vscode');
-const { alive, notifications, until } = require('./helpers');
+const { endRuns, notifications, until } = require('./helpers');
 
 const PROGRAM = path.join(__dirname, '..', '..', 'fixtures', 'python', 'print_python.py');
 const pythonExtension = vscode.extensions.getExtension('ms-python.python');
@@ -59,14 +59,7 @@ function fileRuns() {
 
   afterEach(async () => {
     await vscode.workspace.getConfiguration('proclens').update('pythonPath', undefined, vscode.ConfigurationTarget.Global);
-    for (const runId of state.started.splice(0)) {
-      if (model().run(runId).state === 'live') {
-        await vscode.commands.executeCommand('proclens.stopRun', model().run(runId));
-      }
-      await until(`run ${runId} to finish`, () => model().run(runId).state === 'finished', 15000);
-      assert.deepStrictEqual(model().processesOf(runId).map((p) => p.pid).filter(alive), [], 'nothing of the run is left');
-      await vscode.commands.executeCommand('proclens.clearExited', model().run(runId));
-    }
+    await endRuns(model(), state.started.splice(0));
   });
 
   after(async () => {

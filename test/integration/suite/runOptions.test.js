@@ -7,7 +7,7 @@ const assert = require('assert');
 const fs = require('fs');
 const path = require('path');
 const vscode = require('vscode');
-const { alive, until } = require('./helpers');
+const { endRuns, until } = require('./helpers');
 
 const PROGRAM = path.join(__dirname, '..', '..', 'fixtures', 'python', 'print_run.py');
 const SETTINGS = ['runIn', 'args', 'env', 'envFile'];
@@ -37,15 +37,7 @@ describe('where and with what a file runs', function () {
     for (const key of SETTINGS) {
       await config().update(key, undefined, vscode.ConfigurationTarget.Global);
     }
-    for (const runId of started.splice(0)) {
-      if (model().run(runId).state === 'live') {
-        await vscode.commands.executeCommand('proclens.stopRun', model().run(runId));
-      }
-      await until(`run ${runId} to finish`, () => model().run(runId).state === 'finished', 15000);
-      assert.deepStrictEqual(model().processesOf(runId).map((p) => p.pid).filter(alive), [], 'nothing of the run is left');
-      // Its terminal goes with it.
-      await vscode.commands.executeCommand('proclens.clearExited', model().run(runId));
-    }
+    await endRuns(model(), started.splice(0));
   });
 
   after(async () => {

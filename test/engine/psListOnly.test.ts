@@ -2,8 +2,9 @@ import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
+import * as os from 'node:os';
 import * as path from 'node:path';
-import { describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import {
   alivePids,
   byName,
@@ -30,6 +31,13 @@ import {
  */
 
 type Process = Record<string, any>;
+
+// Everything these runs leave in the temp folder goes into one of this file's own, removed at its
+// end: the CLIs' JSON files, and the fork server folders (pymp-*) of programs stopped at --timeout,
+// whose exit handlers never run. Every CLI and program here inherits this TMPDIR.
+const ownTemp = fs.mkdtempSync(path.join(os.tmpdir(), 'proclens-ps-'));
+process.env.TMPDIR = ownTemp;
+after(() => fs.rmSync(ownTemp, { recursive: true, force: true }));
 
 const python = (testInterpreters().find((p) => p.label === '3.13' && p.path) ?? testInterpreters().find((p) => p.path))?.path ?? 'python3';
 const PS_LIST = ['--lister=ps-list'];
